@@ -1,0 +1,91 @@
+//! The function registry: every function a template can call, with its Go signature.
+//!
+//! Go's text/template checks arity and converts arguments with reflect before a call
+//! (`wrong type for value; expected int; got float64`). `Param` names the parameter types so the
+//! executor applies those rules in one place; a function body receives arguments already
+//! checked and returns `Err(msg)`, which the executor wraps as `error calling NAME: msg`.
+
+use crate::value::Value;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A parameter's Go type, as text/template's reflect-based call sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    /// `interface{}`: anything, nil included.
+    Any,
+    /// `string`: only a string (nil is `invalid value; expected string`).
+    Str,
+    /// `int`
+    Int,
+    /// `int64`
+    Int64,
+    /// `float64`
+    Float,
+    /// `bool`
+    Bool,
+    /// `[]interface{}`
+    List,
+    /// `[]string`
+    StrList,
+    /// `map[string]interface{}`
+    Map,
+}
+
+/// What a function may ask of the running template engine.
+pub trait Host {
+    /// A pseudo-random u64 (seeded per render when reproducible output is asked for).
+    fn rand_u64(&mut self) -> u64;
+    /// The current time as (seconds, nanoseconds) since the Unix epoch.
+    fn now(&self) -> (i64, u32);
+    /// Executes the named template with `data` (helm's `include`).
+    fn include(&mut self, name: &str, data: &Value) -> Result<String, String>;
+    /// Parses `text` against a clone of the current template set and executes it (helm's `tpl`).
+    fn tpl(&mut self, text: &str, data: &Value) -> Result<String, String>;
+}
+
+pub type FuncImpl = fn(&mut dyn Host, &[Value]) -> Result<Value, String>;
+
+/// One template function.
+pub struct FuncDef {
+    pub name: &'static str,
+    /// Fixed leading parameters.
+    pub params: &'static [Param],
+    /// The type of the trailing `...` parameter, if variadic.
+    pub variadic: Option<Param>,
+    pub call: FuncImpl,
+}
+
+/// Declares a function table: `funcs![ "name" (Str, Int) => f, "list" (...Any) => list ]`.
+#[macro_export]
+macro_rules! funcs {
+    ($( $name:literal ( $($p:ident),* $(, ...$v:ident)? ) => $f:expr ),* $(,)?) => {
+        &[ $( $crate::func::FuncDef {
+            name: $name,
+            params: &[ $( $crate::func::Param::$p ),* ],
+            variadic: $crate::funcs!(@v $($v)?),
+            call: $f,
+        } ),* ]
+    };
+    (@v) => { None };
+    (@v $v:ident) => { Some($crate::func::Param::$v) };
+}
+
+/// Every function known to the engine, by name. Later tables override earlier ones, as helm's
+/// own functions override sprig's and sprig's override text/template's builtins.
+pub fn registry() -> &'static HashMap<&'static str, &'static FuncDef> {
+    static REG: OnceLock<HashMap<&'static str, &'static FuncDef>> = OnceLock::new();
+    REG.get_or_init(|| {
+        let mut m = HashMap::new();
+        for table in crate::funcs::tables() {
+            for f in table.iter() {
+                m.insert(f.name, f);
+            }
+        }
+        m
+    })
+}
+
+pub fn lookup(name: &str) -> Option<&'static FuncDef> {
+    registry().get(name).copied()
+}

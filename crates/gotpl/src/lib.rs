@@ -1,0 +1,18 @@
+//! Go's text/template with the Sprig and Helm function libraries.
+//!
+//! This crate knows nothing about charts: it parses template sets, executes them against
+//! [`Value`]s with Go's semantics, and offers the YAML/JSON codecs helm's functions need.
+//!
+//! API contract (used by the chart renderer):
+//! - `Templates::new()`, `Templates::add(name, src) -> Result<(), Error>` parses one file into the
+//!   set (its `define`s join the set), `Templates::has(name)`.
+//! - `Templates::run(&Options) -> Run`; `Run::execute(name, &data) -> Result<String, Error>`.
+//!   One `Run` per chart render: it holds the rng, include depth counters and output budget.
+//! - `Error { kind, name, line, col, context, message }`, `Display` worded exactly like Go.
+
+pub mod fmt;
+pub mod func;
+pub mod funcs;
+pub mod value;
+
+pub use value::{ElemType, List, Map, Object, Value};
