@@ -3,7 +3,11 @@
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(name = "chartgate", version, about = "A gate between Helm charts and Kubernetes")]
+#[command(
+    name = "chartgate",
+    version,
+    about = "A gate between Helm charts and Kubernetes"
+)]
 struct Cli {}
 
 /// Runs the CLI and returns the process exit code.

@@ -4,3 +4,5 @@
 
 pub mod cli;
 pub mod finding;
+pub mod gate;
+pub mod report;

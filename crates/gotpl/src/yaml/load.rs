@@ -1,0 +1,903 @@
+//! The loader: saphyr-parser events → our own tree with go-yaml v2 semantics, then the
+//! sigs.k8s.io/yaml JSON round trip (numbers → float64, keys → strings).
+
+use super::resolve::{resolve_plain, Resolved};
+use super::YamlError;
+use crate::value::{Map, Value};
+use base64::Engine as _;
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
+use std::collections::{BTreeMap, HashMap};
+
+/// Nesting bound: deeper documents are an error instead of a stack overflow later on.
+const MAX_DEPTH: usize = 2_000;
+
+/// A source position: 1-based line and column (columns count characters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Loc {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// One step of a path into a document.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+/// Where each node of a loaded document sits in the source.
+#[derive(Clone, Debug, Default)]
+pub struct SpanNode {
+    /// The key's position when this node is a mapping value.
+    pub key: Option<Loc>,
+    /// Start of the value.
+    pub value: Loc,
+    /// End (exclusive) of the value.
+    pub end: Loc,
+    children: Children,
+}
+
+#[derive(Clone, Debug, Default)]
+enum Children {
+    #[default]
+    None,
+    Map(HashMap<String, SpanNode>),
+    List(Vec<SpanNode>),
+}
+
+/// Source positions of a loaded document, addressed by path.
+#[derive(Clone, Debug, Default)]
+pub struct Spans {
+    root: SpanNode,
+}
+
+impl Spans {
+    /// The node at `path` (`[Key("image"), Key("tag")]`, list items by `Index`).
+    pub fn get(&self, path: &[PathSeg]) -> Option<&SpanNode> {
+        let mut n = &self.root;
+        for seg in path {
+            n = match (&n.children, seg) {
+                (Children::Map(m), PathSeg::Key(k)) => m.get(k)?,
+                (Children::List(l), PathSeg::Index(i)) => l.get(*i)?,
+                _ => return None,
+            };
+        }
+        Some(n)
+    }
+
+    /// Like [`Spans::get`] with string segments: at a list a segment is read as an index.
+    pub fn find<S: AsRef<str>>(&self, path: &[S]) -> Option<&SpanNode> {
+        let mut n = &self.root;
+        for seg in path {
+            let seg = seg.as_ref();
+            n = match &n.children {
+                Children::Map(m) => m.get(seg)?,
+                Children::List(l) => l.get(seg.parse::<usize>().ok()?)?,
+                Children::None => return None,
+            };
+        }
+        Some(n)
+    }
+
+    /// The node at a JSON pointer (`/extraEnv/1/value`, `~1` = `/`, `~0` = `~`), as JSON schema
+    /// validators report instance locations.
+    pub fn pointer(&self, ptr: &str) -> Option<&SpanNode> {
+        if ptr.is_empty() {
+            return Some(&self.root);
+        }
+        let segs: Vec<String> = ptr
+            .strip_prefix('/')?
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        self.find(&segs)
+    }
+
+    /// The best position to report for `path`: its key if it has one, else its value; falls back
+    /// to the deepest existing ancestor.
+    pub fn loc(&self, path: &[PathSeg]) -> Loc {
+        let mut n = &self.root;
+        for seg in path {
+            let next = match (&n.children, seg) {
+                (Children::Map(m), PathSeg::Key(k)) => m.get(k),
+                (Children::List(l), PathSeg::Index(i)) => l.get(*i),
+                _ => None,
+            };
+            match next {
+                Some(c) => n = c,
+                None => break,
+            }
+        }
+        n.key.unwrap_or(n.value)
+    }
+
+    /// The root node.
+    pub fn root(&self) -> &SpanNode {
+        &self.root
+    }
+}
+
+/// sigs.k8s.io/yaml `Unmarshal` into `interface{}` of the first document: `Nil` for an empty one.
+pub fn load(src: &str) -> Result<Value, YamlError> {
+    Ok(load_docs(src, false, true)?.into_iter().next().map(|d| d.0).unwrap_or_default())
+}
+
+/// [`load`] with source positions.
+pub fn load_spanned(src: &str) -> Result<(Value, Spans), YamlError> {
+    let d = load_docs(src, true, true)?.into_iter().next();
+    Ok(d.unwrap_or_default())
+}
+
+/// Every document of a stream (rendered manifests, multi-doc files), each with the same
+/// semantics as [`load`]. Empty documents give `Nil`.
+pub fn load_all(src: &str) -> Result<Vec<Value>, YamlError> {
+    Ok(load_docs(src, false, false)?.into_iter().map(|d| d.0).collect())
+}
+
+/// [`load_all`] with source positions.
+pub fn load_all_spanned(src: &str) -> Result<Vec<(Value, Spans)>, YamlError> {
+    load_docs(src, true, false)
+}
+
+/// Unmarshal into `map[string]interface{}` (helm's `fromYaml`, Chart.yaml-like files).
+pub fn load_map(src: &str) -> Result<Map, YamlError> {
+    match load(src)? {
+        Value::Map(m) => Ok(m),
+        Value::Nil => Ok(Map::new()),
+        other => Err(type_error(&other, "map[string]interface {}")),
+    }
+}
+
+/// Unmarshal into `[]interface{}` (helm's `fromYamlArray`).
+pub fn load_list(src: &str) -> Result<Vec<Value>, YamlError> {
+    match load(src)? {
+        Value::List(l) => Ok(l.items.as_ref().clone()),
+        Value::Nil => Ok(Vec::new()),
+        other => Err(type_error(&other, "[]interface {}")),
+    }
+}
+
+fn type_error(v: &Value, target: &str) -> YamlError {
+    let kind = match v {
+        Value::Map(_) => "object",
+        Value::List(_) => "array",
+        Value::Str(_) => "string",
+        Value::Bool(_) => "bool",
+        _ => "number",
+    };
+    YamlError {
+        line: 0,
+        col: 0,
+        message: format!(
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type {target}"
+        ),
+    }
+}
+
+/// A finished node: its value, positions, and how many nodes decoding it took (for the
+/// alias-expansion bound).
+type Built = (Value, SpanNode, u64);
+
+enum Frame {
+    Seq {
+        anchor: usize,
+        items: Vec<Value>,
+        spans: Vec<SpanNode>,
+        start: Loc,
+        count: u64,
+    },
+    Map {
+        anchor: usize,
+        map: BTreeMap<String, Value>,
+        spans: HashMap<String, SpanNode>,
+        /// The pending key: its string form (None for a `<<` merge key) and position.
+        key: Option<(Option<String>, Loc)>,
+        start: Loc,
+        count: u64,
+    },
+}
+
+struct Builder {
+    spans: bool,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Built>,
+    decode_count: u64,
+    alias_count: u64,
+}
+
+fn loc_of(m: &saphyr_parser::Marker) -> Loc {
+    Loc {
+        line: m.line(),
+        col: m.col() + 1,
+    }
+}
+
+fn err_at(line: usize, col: usize, message: String) -> YamlError {
+    YamlError { line, col, message }
+}
+
+/// go-yaml v2's allowance for nodes produced by alias expansion (billion-laughs guard).
+fn allowed_alias_ratio(decode: u64) -> f64 {
+    const LOW: f64 = 400_000.0;
+    const HIGH: f64 = 4_000_000.0;
+    let d = decode as f64;
+    if d <= LOW {
+        0.99
+    } else if d >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((d - LOW) / (HIGH - LOW))
+    }
+}
+
+fn tag_name(tag: &Tag) -> String {
+    let full = format!("{}{}", tag.handle, tag.suffix);
+    match full.strip_prefix("tag:yaml.org,2002:") {
+        Some(core) => format!("!!{core}"),
+        None => full,
+    }
+}
+
+/// sigs.k8s.io/yaml's key stringification of a resolved key.
+fn key_string(r: &Resolved, raw: &str, at: Loc) -> Result<String, YamlError> {
+    match r {
+        Resolved::Str | Resolved::Timestamp | Resolved::Merge => Ok(raw.to_string()),
+        Resolved::Bool(b) => Ok(b.to_string()),
+        Resolved::Int(i) => Ok(i.to_string()),
+        Resolved::Float(f) => Ok(format_key_float(*f)),
+        Resolved::Uint(u) => Err(err_at(
+            at.line,
+            at.col,
+            format!("error converting YAML to JSON: unsupported map key of type: uint64, key: {u:#x}, value: "),
+        )),
+        Resolved::Null => Err(err_at(
+            at.line,
+            at.col,
+            "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: "
+                .into(),
+        )),
+    }
+}
+
+/// `strconv.FormatFloat(f, 'g', -1, 32)` with go-yaml's `.inf`/`.nan` spellings.
+fn format_key_float(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf".into() } else { "-.inf".into() };
+    }
+    let f32v = f as f32;
+    if f32v.is_infinite() {
+        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    let s = format!("{:e}", f32v.abs());
+    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let mut out = String::new();
+    if f32v.is_sign_negative() {
+        out.push('-');
+    }
+    if digits != "0" && !(-4..6).contains(&exp) {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push_str(&format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs()));
+    } else {
+        let dp = if digits == "0" { 1 } else { exp + 1 };
+        if dp <= 0 {
+            out.push_str("0.");
+            out.push_str(&"0".repeat((-dp) as usize));
+            out.push_str(digits);
+        } else if dp as usize >= digits.len() {
+            out.push_str(digits);
+            out.push_str(&"0".repeat(dp as usize - digits.len()));
+        } else {
+            out.push_str(&digits[..dp as usize]);
+            out.push('.');
+            out.push_str(&digits[dp as usize..]);
+        }
+    }
+    out
+}
+
+/// A scalar as go-yaml v2 decodes it into `interface{}`, after the JSON round trip.
+fn scalar_value(
+    raw: &str,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+    at: Loc,
+) -> Result<(Resolved, Value), YamlError> {
+    let tag = tag.map(tag_name);
+    let resolved = match tag.as_deref() {
+        None if style == ScalarStyle::Plain => resolve_plain(raw),
+        None => Resolved::Str,
+        Some("!!str") => Resolved::Str,
+        Some("!!binary") => {
+            let clean: String = raw.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(clean.as_bytes())
+                .map_err(|_| {
+                    conv_err(at, "yaml: !!binary value contains invalid base64 data".into())
+                })?;
+            let s = go_lossy(&bytes);
+            return Ok((Resolved::Str, Value::from(s)));
+        }
+        Some(t @ ("!!int" | "!!float" | "!!bool" | "!!null" | "!!timestamp")) => {
+            let r = resolve_plain(raw);
+            let rtag = match &r {
+                Resolved::Null => "!!null",
+                Resolved::Bool(_) => "!!bool",
+                Resolved::Int(_) | Resolved::Uint(_) => "!!int",
+                Resolved::Float(_) => "!!float",
+                Resolved::Timestamp => "!!timestamp",
+                Resolved::Merge => "!!merge",
+                Resolved::Str => "!!str",
+            };
+            if rtag == t {
+                r
+            } else if t == "!!float" && rtag == "!!int" {
+                match r {
+                    Resolved::Int(i) => Resolved::Float(i as f64),
+                    Resolved::Uint(u) => Resolved::Float(u as f64),
+                    other => other,
+                }
+            } else {
+                return Err(conv_err(
+                    at,
+                    format!("yaml: cannot decode {rtag} `{raw}` as a {t}"),
+                ));
+            }
+        }
+        // Unknown and local tags: go-yaml keeps the text.
+        Some(_) => Resolved::Str,
+    };
+    let v = match &resolved {
+        Resolved::Null => Value::Nil,
+        Resolved::Bool(b) => Value::Bool(*b),
+        Resolved::Int(i) => Value::Float(*i as f64),
+        Resolved::Uint(u) => Value::Float(*u as f64),
+        Resolved::Float(f) => {
+            if !f.is_finite() {
+                return Err(conv_err(
+                    at,
+                    format!(
+                        "json: unsupported value: {}",
+                        crate::json::format_float(*f, 'g')
+                    ),
+                ));
+            }
+            Value::Float(*f)
+        }
+        Resolved::Str | Resolved::Timestamp | Resolved::Merge => Value::from(raw),
+    };
+    Ok((resolved, v))
+}
+
+/// Go's JSON encoding of a string with invalid UTF-8: each bad byte becomes U+FFFD.
+fn go_lossy(b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len());
+    let mut rest = b;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or(""));
+                out.push('\u{fffd}');
+                rest = &rest[good + 1..];
+            }
+        }
+    }
+    out
+}
+
+fn conv_err(at: Loc, msg: String) -> YamlError {
+    err_at(at.line, at.col, format!("error converting YAML to JSON: {msg}"))
+}
+
+impl Builder {
+    /// Adds a finished node to its parent (or returns it when it is the document root).
+    fn push(&mut self, built: Built, anchor: usize, key_info: Option<(Resolved, String)>) -> Result<Option<Built>, YamlError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (built.0.deep_copy(), built.1.clone(), built.2));
+        }
+        let (value, span, count) = built;
+        match self.stack.last_mut() {
+            None => Ok(Some((value, span, count))),
+            Some(Frame::Seq { items, spans, count: c, .. }) => {
+                items.push(value);
+                if self.spans {
+                    spans.push(span);
+                }
+                *c += count;
+                Ok(None)
+            }
+            Some(Frame::Map {
+                map,
+                spans,
+                key,
+                count: c,
+                ..
+            }) => {
+                *c += count;
+                match key.take() {
+                    None => {
+                        // This node is a key.
+                        let Some((resolved, raw)) = key_info else {
+                            return Err(err_at(
+                                span.value.line,
+                                span.value.col,
+                                "error converting YAML to JSON: yaml: invalid map key: non-scalar key".into(),
+                            ));
+                        };
+                        let k = if resolved == Resolved::Merge {
+                            None
+                        } else {
+                            Some(key_string(&resolved, &raw, span.value)?)
+                        };
+                        *key = Some((k, span.value));
+                        Ok(None)
+                    }
+                    Some((Some(k), kloc)) => {
+                        if self.spans {
+                            let mut span = span;
+                            span.key = Some(kloc);
+                            spans.insert(k.clone(), span);
+                        }
+                        map.insert(k, value);
+                        Ok(None)
+                    }
+                    Some((None, kloc)) => {
+                        merge_into(map, spans, value, span, kloc, self.spans)?;
+                        Ok(None)
+                    }
+                }
+            }
+        }
+    }
+
+    fn count_node(&mut self, n: u64, in_alias: bool) -> Result<(), YamlError> {
+        self.decode_count += n;
+        if in_alias {
+            self.alias_count += n;
+        }
+        if self.alias_count > 100
+            && self.decode_count > 1000
+            && self.alias_count as f64 / self.decode_count as f64 > allowed_alias_ratio(self.decode_count)
+        {
+            return Err(err_at(
+                0,
+                0,
+                "error converting YAML to JSON: yaml: document contains excessive aliasing".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// go-yaml v2's `<<` merge: a map, or a list of maps applied last-to-first, overwrite the keys
+/// gathered so far.
+fn merge_into(
+    map: &mut BTreeMap<String, Value>,
+    spans: &mut HashMap<String, SpanNode>,
+    value: Value,
+    span: SpanNode,
+    kloc: Loc,
+    with_spans: bool,
+) -> Result<(), YamlError> {
+    let bad = || {
+        err_at(
+            kloc.line,
+            kloc.col,
+            "error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value"
+                .into(),
+        )
+    };
+    match value {
+        Value::Map(m) => {
+            let child_spans = match span.children {
+                Children::Map(c) => c,
+                _ => HashMap::new(),
+            };
+            for (k, v) in m.borrow().iter() {
+                map.insert(k.clone(), v.clone());
+            }
+            if with_spans {
+                for (k, s) in child_spans {
+                    spans.insert(k, s);
+                }
+            }
+            Ok(())
+        }
+        Value::List(l) => {
+            let item_spans = match span.children {
+                Children::List(c) => c,
+                _ => Vec::new(),
+            };
+            for (i, item) in l.items.iter().enumerate().rev() {
+                let Value::Map(_) = item else {
+                    return Err(bad());
+                };
+                let s = item_spans.get(i).cloned().unwrap_or_default();
+                merge_into(map, spans, item.clone(), s, kloc, with_spans)?;
+            }
+            Ok(())
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// Parses documents. `first_only` stops after the first one (go-yaml v2 `Unmarshal` never looks
+/// further, so errors in later documents don't matter).
+fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spans)>, YamlError> {
+    let mut parser = Parser::new_from_str(src);
+    let mut docs = Vec::new();
+    let mut b = Builder {
+        spans,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        decode_count: 0,
+        alias_count: 0,
+    };
+    let mut root: Option<Built> = None;
+    // Which pending map keys are scalars: the key's resolution is needed when it completes.
+    loop {
+        let Some(ev) = parser.next_event() else {
+            break;
+        };
+        let (ev, span) = ev.map_err(|e| scan_error(src, &e))?;
+        let start = loc_of(&span.start);
+        let end = loc_of(&span.end);
+        match ev {
+            Event::StreamStart | Event::Nothing => {}
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                root = None;
+                b.anchors.clear();
+                b.decode_count = 0;
+                b.alias_count = 0;
+            }
+            Event::DocumentEnd => {
+                let (v, s, _) = root.take().unwrap_or_default();
+                docs.push((v, Spans { root: s }));
+                if first_only {
+                    break;
+                }
+            }
+            Event::Alias(id) => {
+                let Some((v, s, n)) = b.anchors.get(&id).cloned() else {
+                    let name = anchor_name(src, &span);
+                    return Err(err_at(
+                        start.line,
+                        start.col,
+                        format!("error converting YAML to JSON: yaml: unknown anchor '{name}' referenced"),
+                    ));
+                };
+                b.count_node(n, true)?;
+                let mut s = s;
+                s.key = None;
+                s.value = start;
+                s.end = end;
+                let key_info = alias_key_info(&v);
+                if let Some(r) = b.push((v.deep_copy(), s, n), 0, key_info)? {
+                    root = Some(r);
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                b.count_node(1, false)?;
+                let (resolved, v) = scalar_value(&text, style, tag.as_deref(), start)?;
+                // A merge key only counts when plain (go-yaml: implicit `<<`).
+                let resolved = if resolved == Resolved::Merge && style != ScalarStyle::Plain {
+                    Resolved::Str
+                } else {
+                    resolved
+                };
+                let node = SpanNode {
+                    key: None,
+                    value: start,
+                    end,
+                    children: Children::None,
+                };
+                let key_info = Some((resolved, text.to_string()));
+                if let Some(r) = b.push((v, node, 1), anchor, key_info)? {
+                    root = Some(r);
+                }
+            }
+            Event::SequenceStart(anchor, _) => {
+                b.count_node(1, false)?;
+                if b.stack.len() >= MAX_DEPTH {
+                    return Err(err_at(start.line, start.col, "yaml: exceeded max depth".into()));
+                }
+                b.stack.push(Frame::Seq {
+                    anchor,
+                    items: Vec::new(),
+                    spans: Vec::new(),
+                    start,
+                    count: 1,
+                });
+            }
+            Event::MappingStart(anchor, _) => {
+                b.count_node(1, false)?;
+                if b.stack.len() >= MAX_DEPTH {
+                    return Err(err_at(start.line, start.col, "yaml: exceeded max depth".into()));
+                }
+                b.stack.push(Frame::Map {
+                    anchor,
+                    map: BTreeMap::new(),
+                    spans: HashMap::new(),
+                    key: None,
+                    start,
+                    count: 1,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let built = match b.stack.pop() {
+                    Some(Frame::Seq {
+                        anchor,
+                        items,
+                        spans: s,
+                        start,
+                        count,
+                    }) => (
+                        anchor,
+                        (
+                            Value::list(items),
+                            SpanNode {
+                                key: None,
+                                value: start,
+                                end,
+                                children: if spans { Children::List(s) } else { Children::None },
+                            },
+                            count,
+                        ),
+                    ),
+                    Some(Frame::Map {
+                        anchor,
+                        map,
+                        spans: s,
+                        start,
+                        count,
+                        ..
+                    }) => (
+                        anchor,
+                        (
+                            Value::map(map),
+                            SpanNode {
+                                key: None,
+                                value: start,
+                                end,
+                                children: if spans { Children::Map(s) } else { Children::None },
+                            },
+                            count,
+                        ),
+                    ),
+                    None => continue,
+                };
+                let (anchor, built) = built;
+                if let Some(r) = b.push(built, anchor, None)? {
+                    root = Some(r);
+                }
+            }
+        }
+    }
+    Ok(docs)
+}
+
+/// An aliased node used as a key: scalars keep their resolution.
+fn alias_key_info(v: &Value) -> Option<(Resolved, String)> {
+    match v {
+        Value::Str(s) => Some((Resolved::Str, s.to_string())),
+        Value::Bool(b) => Some((Resolved::Bool(*b), b.to_string())),
+        Value::Float(f) => Some((Resolved::Float(*f), f.to_string())),
+        Value::Nil => Some((Resolved::Null, String::new())),
+        _ => None,
+    }
+}
+
+/// The alias name written at `span` (`*name`).
+fn anchor_name(src: &str, span: &Span) -> String {
+    let start = span.start.index();
+    let text: String = src
+        .chars()
+        .skip(start)
+        .skip_while(|c| *c == '*')
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+        .collect();
+    text
+}
+
+/// Maps a saphyr error to libyaml's wording and line convention: scanner errors report the
+/// problem's line, parser errors the line before it (go-yaml prints the 0-based mark).
+fn scan_error(src: &str, e: &ScanError) -> YamlError {
+    let m = e.marker();
+    let info = e.info();
+    let line = m.line();
+    let col = m.col() + 1;
+    let _ = src;
+    let (msg, parser_err) = libyaml_message(info);
+    let shown = if parser_err { line.saturating_sub(1) } else { line };
+    let message = if shown == 0 {
+        format!("error converting YAML to JSON: yaml: {msg}")
+    } else {
+        format!("error converting YAML to JSON: yaml: line {shown}: {msg}")
+    };
+    YamlError { line, col, message }
+}
+
+/// saphyr's error text → (libyaml's text, whether libyaml reports it as a parser error).
+fn libyaml_message(info: &str) -> (String, bool) {
+    let table: &[(&str, &str, bool)] = &[
+        ("mapping values are not allowed", "mapping values are not allowed in this context", false),
+        ("did not find expected key", "did not find expected key", true),
+        ("did not find expected node content", "did not find expected node content", true),
+        ("did not find expected ',' or ']'", "did not find expected ',' or ']'", true),
+        ("did not find expected ',' or '}'", "did not find expected ',' or '}'", true),
+        ("did not find expected '-'", "did not find expected '-' indicator", true),
+        ("could not find expected ':'", "could not find expected ':'", false),
+        ("found character that cannot start any token", "found character that cannot start any token", false),
+        ("tab", "found a tab character that violates indentation", false),
+        ("unexpected end of stream", "found unexpected end of stream", false),
+        ("block sequence entries are not allowed", "block sequence entries are not allowed in this context", false),
+        ("unknown escape", "found unknown escape character", false),
+    ];
+    for (needle, msg, parser) in table {
+        if info.contains(needle) {
+            return (msg.to_string(), *parser);
+        }
+    }
+    (info.to_string(), false)
+}
+
+/// helm v4's values loading (`LoadValues`): the stream is split into documents at `---` lines
+/// (k8s `YAMLReader`), each unmarshalled into a map, and the maps deep-merged in order.
+/// Messages read like helm's (`cannot unmarshal yaml document: error converting YAML to JSON:
+/// yaml: line 2: …`), with line numbers relative to the document as helm prints them; the
+/// `line`/`col` fields are absolute.
+pub fn load_values(src: &str) -> Result<Map, YamlError> {
+    let out = Map::new();
+    for (text, first_line) in split_documents(src)? {
+        let doc = match load_map(&text) {
+            Ok(m) => m,
+            Err(mut e) => {
+                if e.line > 0 {
+                    e.line += first_line - 1;
+                }
+                e.message = format!("cannot unmarshal yaml document: {}", e.message);
+                return Err(e);
+            }
+        };
+        merge_maps(&out, &doc);
+    }
+    Ok(out)
+}
+
+/// helm's `MergeMaps`: nested maps merge recursively, everything else is replaced.
+fn merge_maps(dst: &Map, src: &Map) {
+    for (k, v) in src.borrow().iter() {
+        if let (Value::Map(sv), Some(Value::Map(dv))) = (v, dst.get(k)) {
+            let merged = dv.shallow_copy();
+            merge_maps(&merged, sv);
+            dst.insert(k.clone(), Value::Map(merged));
+            continue;
+        }
+        dst.insert(k.clone(), v.clone());
+    }
+}
+
+/// k8s `YAMLReader`: documents separated by lines starting with `---` followed only by spaces
+/// or a comment. Returns each document's text and its first line (1-based).
+pub fn split_documents(src: &str) -> Result<Vec<(String, usize)>, YamlError> {
+    let mut docs = Vec::new();
+    let mut cur = String::new();
+    let mut cur_start = 1;
+    for (i, line) in src.split_inclusive('\n').enumerate() {
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err(YamlError {
+                    line: i + 1,
+                    col: 1,
+                    message: format!("error reading yaml document: invalid Yaml document separator: {trimmed}"),
+                });
+            }
+            if !cur.is_empty() {
+                docs.push((std::mem::take(&mut cur), cur_start));
+            }
+            cur_start = i + 2;
+            continue;
+        }
+        cur.push_str(line);
+    }
+    if !cur.is_empty() {
+        docs.push((cur, cur_start));
+    }
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::to_json;
+
+    fn j(src: &str) -> String {
+        to_json(&load(src).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn yaml11_values_like_helm() {
+        assert_eq!(
+            j("a: yes\nb: [x, y, n]\nc: 0777\nd: 0o17\ne: 0x1F\nf: 1_000\ng: 1e3\nh: ~\ni:\nj: 9007199254740993\n"),
+            r#"{"a":true,"b":["x",true,false],"c":511,"d":15,"e":31,"f":1000,"g":1000,"h":null,"i":null,"j":9007199254740992}"#
+        );
+        assert_eq!(
+            j("y: 1\n0x10: a\n010: b\nNo: c\n1.5: d\n"),
+            r#"{"1.5":"d","16":"a","8":"b","false":"c","true":1}"#
+        );
+        assert_eq!(
+            j("a: 1\n<<: {a: 2, b: 3}\nc: &x {p: 1}\nd:\n  <<: [*x, {p: 2, q: 3}]\n"),
+            r#"{"a":2,"b":3,"c":{"p":1},"d":{"p":1,"q":3}}"#
+        );
+        assert_eq!(
+            j("a: !!binary aGVsbG8=\nb: !!binary /w==\nc: !foo 12\nd: !!int \"42\"\ne: !!float 3\n"),
+            r#"{"a":"hello","b":"�","c":"12","d":42,"e":3}"#
+        );
+        assert_eq!(j("t: 2024-01-01\nu: 190:20:30\nv: !!str 123\n"), r#"{"t":"2024-01-01","u":"190:20:30","v":"123"}"#);
+    }
+
+    #[test]
+    fn errors_like_helm() {
+        let e = load("a: .inf\n").unwrap_err();
+        assert_eq!(e.message, "error converting YAML to JSON: json: unsupported value: +Inf");
+        let e = load("a: 1\nb: c: d\n").unwrap_err();
+        assert_eq!(e.message, "error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context");
+        let e = load("a: *nope\n").unwrap_err();
+        assert_eq!(e.message, "error converting YAML to JSON: yaml: unknown anchor 'nope' referenced");
+    }
+
+    #[test]
+    fn billion_laughs_is_bounded() {
+        let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            s.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let e = load(&s).unwrap_err();
+        assert!(e.message.contains("excessive aliasing"), "{}", e.message);
+    }
+
+    #[test]
+    fn spans_find_paths() {
+        let src = "image:\n  repository: nginx\n  tag: \"1.0\"\nlist:\n  - a\n  - name: b\n";
+        let (_, spans) = load_spanned(src).unwrap();
+        let n = spans.find(&["image", "tag"]).unwrap();
+        assert_eq!(n.key, Some(Loc { line: 3, col: 3 }));
+        assert_eq!(n.value, Loc { line: 3, col: 8 });
+        let n = spans.pointer("/list/1/name").unwrap();
+        assert_eq!(n.key, Some(Loc { line: 6, col: 5 }));
+        assert_eq!(spans.loc(&[PathSeg::Key("list".into()), PathSeg::Index(0)]), Loc { line: 5, col: 5 });
+    }
+
+    #[test]
+    fn values_documents_merge() {
+        let m = load_values("a: 1\nb: {x: 1}\n---\nb: {y: 2}\n").unwrap();
+        assert_eq!(to_json(&Value::Map(m)).unwrap(), r#"{"a":1,"b":{"x":1,"y":2}}"#);
+        let e = load_values("a: 1\n---\nb: [\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "cannot unmarshal yaml document: error converting YAML to JSON: yaml: line 1: did not find expected node content"
+        );
+        let e = load_values("- a\n").unwrap_err();
+        assert!(e.message.ends_with("json: cannot unmarshal array into Go value of type map[string]interface {}"));
+    }
+}

@@ -1,0 +1,420 @@
+//! helm's ordering and post-processing of rendered files: the template parse/execute order
+//! (`sortTemplates`), the manifest split (`SplitManifests`), hook detection and the install
+//! order by kind (`SortManifests`, `InstallOrder`).
+
+use gotpl::Value;
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// helm's `sortTemplates`: deeper paths (more `/`) first, then reverse byte order. Files are
+/// parsed and executed in this order, so a root chart's `define`s (parsed last) win.
+pub fn sort_templates(names: &mut [String]) {
+    names.sort_by(|a, b| {
+        let (ca, cb) = (slashes(a), slashes(b));
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+}
+
+fn slashes(s: &str) -> usize {
+    s.bytes().filter(|&c| c == b'/').count()
+}
+
+/// helm's document separator: Go RE2 `(?:^|\s*\n)---\s*`, where `\s` is ASCII `[\t\n\f\r ]`.
+fn separator() -> &'static Regex {
+    static SEP: OnceLock<Regex> = OnceLock::new();
+    SEP.get_or_init(|| {
+        Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").expect("static regex is valid")
+    })
+}
+
+/// helm's `SplitManifests`: splits a rendered file into its YAML documents with a regex (not a
+/// YAML parser), dropping empty pieces and trimming whitespace around each. The result keeps the
+/// order of the documents in the file.
+pub fn split_manifests(big: &str) -> Vec<String> {
+    let trimmed = big.trim();
+    separator()
+        .split(trimmed)
+        .filter(|d| !d.is_empty())
+        .map(|d| d.trim().to_string())
+        .collect()
+}
+
+/// helm's `InstallOrder`: kinds earlier in the list are printed (and installed) first.
+pub const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+fn kind_rank(kind: &str) -> Option<usize> {
+    INSTALL_ORDER.iter().position(|k| *k == kind)
+}
+
+/// helm's `lessByKind`: known kinds by rank, unknown kinds after them in byte order of the
+/// kind name. Used with a stable sort, so equal kinds keep their file order.
+fn kind_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (kind_rank(a), kind_rank(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
+
+/// One non-hook document of the output.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    /// The template it came from (`chart/templates/x.yaml`).
+    pub name: String,
+    pub content: String,
+    pub kind: String,
+}
+
+/// The hook events helm knows (`helm.sh/hook` values, lower-cased).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookEvent {
+    PreInstall,
+    PostInstall,
+    PreDelete,
+    PostDelete,
+    PreUpgrade,
+    PostUpgrade,
+    PreRollback,
+    PostRollback,
+    Test,
+}
+
+impl HookEvent {
+    fn parse(s: &str) -> Option<HookEvent> {
+        Some(match s {
+            "pre-install" => HookEvent::PreInstall,
+            "post-install" => HookEvent::PostInstall,
+            "pre-delete" => HookEvent::PreDelete,
+            "post-delete" => HookEvent::PostDelete,
+            "pre-upgrade" => HookEvent::PreUpgrade,
+            "post-upgrade" => HookEvent::PostUpgrade,
+            "pre-rollback" => HookEvent::PreRollback,
+            "post-rollback" => HookEvent::PostRollback,
+            // helm 2's name for test hooks is still accepted.
+            "test" | "test-success" => HookEvent::Test,
+            _ => return None,
+        })
+    }
+}
+
+/// A document annotated with `helm.sh/hook`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hook {
+    pub name: String,
+    pub kind: String,
+    /// The template it came from.
+    pub path: String,
+    pub manifest: String,
+    pub events: Vec<HookEvent>,
+    /// `helm.sh/hook-weight` (0 when absent or not an integer).
+    pub weight: i64,
+    pub delete_policies: Vec<String>,
+}
+
+impl Hook {
+    pub fn is_test(&self) -> bool {
+        self.events.contains(&HookEvent::Test)
+    }
+}
+
+/// What helm reads of a document (`SimpleHead`): kind, name and annotations, with
+/// sigs.k8s.io/yaml's conversions (scalars decode into string fields; a wrong shape is an error).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Head {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    /// `None` when there is no `metadata` or no `annotations` map.
+    pub annotations: Option<BTreeMap<String, String>>,
+}
+
+/// encoding/json's name for the JSON type of a value, for its `cannot unmarshal X` errors.
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Nil => "null",
+        Value::Bool(_) => "bool",
+        Value::Int(_) | Value::Int64(_) | Value::Uint(_) | Value::Float(_) => "number",
+        Value::Str(_) | Value::Bytes(_) => "string",
+        Value::List(_) => "array",
+        Value::Map(_) | Value::Object(_) => "object",
+    }
+}
+
+const METADATA_TYPE: &str =
+    "struct { Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }";
+
+fn unmarshal_err(v: &Value, field: &str, ty: &str) -> String {
+    format!(
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field SimpleHead.{} of type {}",
+        json_type(v),
+        field,
+        ty
+    )
+}
+
+/// sigs.k8s.io/yaml turns a YAML scalar into the string a `string` field receives.
+fn scalar_string(v: &Value, field: &str) -> Result<String, String> {
+    Ok(match v {
+        Value::Nil => String::new(),
+        Value::Str(s) => s.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) | Value::Int64(i) => i.to_string(),
+        Value::Uint(u) => u.to_string(),
+        Value::Float(f) => gotpl::fmt::format_value(&Value::Float(*f)),
+        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        other => return Err(unmarshal_err(other, field, "string")),
+    })
+}
+
+impl Head {
+    /// Decodes a parsed document as helm's `yaml.Unmarshal(doc, &SimpleHead{})` does.
+    pub fn from_value(doc: &Value) -> Result<Head, String> {
+        let map = match doc {
+            Value::Nil => return Ok(Head::default()),
+            Value::Map(m) => m,
+            other => {
+                return Err(format!(
+                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type util.SimpleHead",
+                    json_type(other)
+                ))
+            }
+        };
+        let mut head = Head::default();
+        // encoding/json matches keys case-insensitively, exact matches preferred.
+        let get = |key: &str| -> Option<Value> {
+            let m = map.borrow();
+            m.get(key).cloned().or_else(|| {
+                m.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                    .map(|(_, v)| v.clone())
+            })
+        };
+        if let Some(v) = get("apiVersion") {
+            head.api_version = scalar_string(&v, "apiVersion")?;
+        }
+        if let Some(v) = get("kind") {
+            head.kind = scalar_string(&v, "kind")?;
+        }
+        if let Some(meta) = get("metadata") {
+            match &meta {
+                Value::Nil => {}
+                Value::Map(mm) => {
+                    let mget = |key: &str| -> Option<Value> {
+                        let m = mm.borrow();
+                        m.get(key).cloned().or_else(|| {
+                            m.iter()
+                                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                                .map(|(_, v)| v.clone())
+                        })
+                    };
+                    if let Some(n) = mget("name") {
+                        head.name = scalar_string(&n, "metadata.name")?;
+                    }
+                    match mget("annotations") {
+                        None | Some(Value::Nil) => {}
+                        Some(Value::Map(am)) => {
+                            let mut out = BTreeMap::new();
+                            for (k, v) in am.borrow().iter() {
+                                out.insert(k.clone(), scalar_string(v, "metadata.annotations")?);
+                            }
+                            head.annotations = Some(out);
+                        }
+                        Some(other) => {
+                            return Err(unmarshal_err(
+                                &other,
+                                "metadata.annotations",
+                                "map[string]string",
+                            ))
+                        }
+                    }
+                }
+                other => return Err(unmarshal_err(other, "metadata", METADATA_TYPE)),
+            }
+        }
+        Ok(head)
+    }
+}
+
+/// Parses one document's head with the YAML loader, worded like helm on failure
+/// (the caller prefixes `YAML parse error on FILE: `).
+pub fn parse_head(doc: &str) -> Result<Head, String> {
+    let v = gotpl::yaml::load(doc).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    Head::from_value(&v)
+}
+
+/// helm's `SortManifests` over the rendered files (name → output; partials and NOTES already
+/// removed): files in byte order, documents in file order, hooks split out (unknown hook
+/// events drop the document, as helm does), then both lists stably sorted by kind.
+pub fn sort_manifests(files: &BTreeMap<String, String>) -> Result<(Vec<Hook>, Vec<Manifest>), String> {
+    let mut hooks = Vec::new();
+    let mut generic = Vec::new();
+    for (path, content) in files {
+        let base = path.rsplit('/').next().unwrap_or(path);
+        if base.starts_with('_') || content.trim().is_empty() {
+            continue;
+        }
+        for doc in split_manifests(content) {
+            let head = parse_head(&doc).map_err(|e| format!("YAML parse error on {path}: {e}"))?;
+            let hook_types = match head.annotations.as_ref() {
+                Some(a) if !a.is_empty() => a.get("helm.sh/hook").cloned(),
+                _ => None,
+            };
+            let Some(hook_types) = hook_types else {
+                generic.push(Manifest {
+                    name: path.clone(),
+                    content: doc,
+                    kind: head.kind,
+                });
+                continue;
+            };
+            let annotations = head.annotations.clone().unwrap_or_default();
+            let mut events = Vec::new();
+            let mut unknown = false;
+            for t in hook_types.split(',') {
+                match HookEvent::parse(&t.trim().to_lowercase()) {
+                    Some(e) => events.push(e),
+                    None => {
+                        unknown = true;
+                        break;
+                    }
+                }
+            }
+            if unknown {
+                continue;
+            }
+            let weight = annotations
+                .get("helm.sh/hook-weight")
+                .and_then(|w| parse_go_atoi(w))
+                .unwrap_or(0);
+            let delete_policies = annotations
+                .get("helm.sh/hook-delete-policy")
+                .map(|d| d.split(',').map(|p| p.trim().to_lowercase()).collect())
+                .unwrap_or_default();
+            hooks.push(Hook {
+                name: head.name,
+                kind: head.kind,
+                path: path.clone(),
+                manifest: doc,
+                events,
+                weight,
+                delete_policies,
+            });
+        }
+    }
+    hooks.sort_by(|a, b| kind_cmp(&a.kind, &b.kind));
+    generic.sort_by(|a, b| kind_cmp(&a.kind, &b.kind));
+    Ok((hooks, generic))
+}
+
+/// Go's `strconv.Atoi`: optional sign, decimal digits, no spaces.
+fn parse_go_atoi(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_order_is_deepest_then_reverse() {
+        let mut v: Vec<String> = [
+            "a/templates/a.yaml",
+            "a/templates/b.yaml",
+            "a/charts/s/templates/x.yaml",
+            "a/templates/_h.tpl",
+            "a/templates/sub/c.yaml",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        sort_templates(&mut v);
+        assert_eq!(
+            v,
+            [
+                "a/charts/s/templates/x.yaml",
+                "a/templates/sub/c.yaml",
+                "a/templates/b.yaml",
+                "a/templates/a.yaml",
+                "a/templates/_h.tpl",
+            ]
+        );
+    }
+
+    #[test]
+    fn split_like_helm() {
+        // Verified with helm v4.1.4: trailing spaces before `---` vanish, `---   \n---` leaves
+        // the second `---` inside the next document, `---apiVersion` splits.
+        let src = "\n\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s1   \n\n\n---   \n---\n# comment only\n---\nkind: ConfigMap\nmetadata:\n  name: cm\n---apiVersion: v1\nkind: Pod\n   \n  \n";
+        assert_eq!(
+            split_manifests(src),
+            [
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: s1",
+                "---\n# comment only",
+                "kind: ConfigMap\nmetadata:\n  name: cm",
+                "apiVersion: v1\nkind: Pod",
+            ]
+        );
+        assert!(split_manifests("  \n").is_empty());
+        assert_eq!(split_manifests("a: 1\n---"), ["a: 1"]);
+    }
+
+    #[test]
+    fn kinds_sort_like_helm() {
+        let mut v = vec!["Zeta", "Deployment", "", "Alpha", "Service", "ConfigMap"];
+        v.sort_by(|a, b| kind_cmp(a, b));
+        assert_eq!(v, ["ConfigMap", "Service", "Deployment", "", "Alpha", "Zeta"]);
+    }
+
+    #[test]
+    fn atoi() {
+        assert_eq!(parse_go_atoi("-5"), Some(-5));
+        assert_eq!(parse_go_atoi(" 5"), None);
+        assert_eq!(parse_go_atoi(""), None);
+    }
+}
