@@ -1,17 +1,135 @@
-//! Command-line interface.
+//! Command-line interface: `chartgate <subcommand> …`.
+//!
+//! Each subcommand lives in its own module under `src/cli/` with a clap `Args` struct and a
+//! `run(&Args) -> Outcome` function; add a variant to [`Command`] and an arm in [`run`].
 
-use clap::Parser;
+pub mod rules;
+pub mod scan;
+pub mod template;
 
-#[derive(Parser)]
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::Write;
+
+#[derive(Parser, Debug)]
 #[command(
     name = "chartgate",
     version,
     about = "A gate between Helm charts and Kubernetes"
 )]
-struct Cli {}
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan charts or manifests: render, lint, values, policies, secrets; exit 1 on findings
+    /// at or above --fail-on, 2 on usage or input errors.
+    Scan(scan::ScanArgs),
+    /// Render chart templates locally and print the manifests, byte-identical to `helm template`.
+    Template(template::TemplateArgs),
+    /// List every rule chartgate can report.
+    Rules(rules::RulesArgs),
+    /// Show the documentation of one rule.
+    Explain(rules::ExplainArgs),
+    /// Policy tools (`policy test DIR` runs Rego unit tests).
+    #[command(subcommand)]
+    Policy(rules::PolicyCommand),
+    /// Maintainer tool: run many `template` command lines in one process and time them.
+    #[command(hide = true)]
+    BenchTemplate(template::BenchArgs),
+}
+
+/// What a command produced: exit code and the text for stdout/stderr.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    pub fn ok(stdout: String) -> Outcome {
+        Outcome {
+            code: 0,
+            stdout,
+            stderr: String::new(),
+        }
+    }
+    /// A failure printed like helm: `Error: MSG`.
+    pub fn error(message: impl std::fmt::Display) -> Outcome {
+        Outcome {
+            code: 1,
+            stdout: String::new(),
+            stderr: format!("Error: {message}\n"),
+        }
+    }
+}
+
+/// Parses `args` (program name first) and runs the command in this thread. Usage errors exit
+/// with 2 (clap), command failures with 1.
+pub fn run<I, T>(args: I) -> Outcome
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = e.exit_code();
+            let text = e.render().to_string();
+            return if code == 0 {
+                Outcome::ok(text)
+            } else {
+                Outcome {
+                    code,
+                    stdout: String::new(),
+                    stderr: text,
+                }
+            };
+        }
+    };
+    match &cli.command {
+        Command::Scan(a) => scan::run(a),
+        Command::Rules(a) => rules::rules(a),
+        Command::Explain(a) => rules::explain(a),
+        Command::Policy(c) => rules::policy(c),
+        Command::Template(a) => template::run(a),
+        Command::BenchTemplate(a) => template::bench(a),
+    }
+}
+
+/// Stack for the command thread: template recursion (`include` nests up to 1000 deep in helm,
+/// several KiB of native stack per level) must never overflow and abort the process.
+pub const STACK_SIZE: usize = 256 << 20;
+
+/// Runs `f` on a thread with [`STACK_SIZE`] of stack; a panic becomes exit code 1 without
+/// taking the process down with an unhelpful message.
+pub fn with_big_stack<R: Send + 'static>(
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, String> {
+    let handle = std::thread::Builder::new()
+        .name("chartgate-main".into())
+        .stack_size(STACK_SIZE)
+        .spawn(f)
+        .map_err(|e| format!("cannot start worker thread: {e}"))?;
+    handle
+        .join()
+        .map_err(|_| "internal error: the command panicked".to_string())
+}
 
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
-    let _ = Cli::parse();
-    0
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let outcome = match with_big_stack(move || run(args)) {
+        Ok(o) => o,
+        Err(e) => Outcome::error(e),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(outcome.stdout.as_bytes());
+    let _ = out.flush();
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(outcome.stderr.as_bytes());
+    outcome.code
 }

@@ -2,7 +2,15 @@
 //!
 //! One module per pipeline stage; data flows one way through [`finding::Finding`].
 
+pub mod chart;
 pub mod cli;
+pub mod config;
 pub mod finding;
 pub mod gate;
+pub mod lint;
+pub mod policy;
+pub mod render;
 pub mod report;
+pub mod scan;
+pub mod secrets;
+pub mod suppress;

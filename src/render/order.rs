@@ -287,7 +287,9 @@ pub fn parse_head(doc: &str) -> Result<Head, String> {
 /// helm's `SortManifests` over the rendered files (name → output; partials and NOTES already
 /// removed): files in byte order, documents in file order, hooks split out (unknown hook
 /// events drop the document, as helm does), then both lists stably sorted by kind.
-pub fn sort_manifests(files: &BTreeMap<String, String>) -> Result<(Vec<Hook>, Vec<Manifest>), String> {
+pub fn sort_manifests(
+    files: &BTreeMap<String, String>,
+) -> Result<(Vec<Hook>, Vec<Manifest>), String> {
     let mut hooks = Vec::new();
     let mut generic = Vec::new();
     for (path, content) in files {
@@ -408,7 +410,10 @@ mod tests {
     fn kinds_sort_like_helm() {
         let mut v = vec!["Zeta", "Deployment", "", "Alpha", "Service", "ConfigMap"];
         v.sort_by(|a, b| kind_cmp(a, b));
-        assert_eq!(v, ["ConfigMap", "Service", "Deployment", "", "Alpha", "Zeta"]);
+        assert_eq!(
+            v,
+            ["ConfigMap", "Service", "Deployment", "", "Alpha", "Zeta"]
+        );
     }
 
     #[test]

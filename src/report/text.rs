@@ -133,7 +133,7 @@ pub fn render(findings: &[Finding], meta: &ReportMeta, opts: &TextOptions) -> St
             {
                 span = span_of(&text, line, l.column);
                 if span.is_some() {
-                    source = Some(NamedSource::new(position(f), text));
+                    source = Some(NamedSource::new(l.path.clone(), text));
                 }
             }
         }

@@ -18,8 +18,10 @@ Case files (tests/conformance/cases/*.txt) are sequences of blocks:
   --- template             (the case template, rendered as conf/templates/<case_name>.yaml)
   --- output               (expected raw output of that template, `<no value>` erased)
   --- output-json          (same, as one JSON string literal: used for control chars / trailing spaces)
-  --- output-regex         (hand-written: a regex the whole output must match; checked, never rewritten)
+  --- output-regex         (hand-written: a regex the whole output must match (Rust `regex` syntax, dot matches
+                            newline); checked, never rewritten)
   --- error                (expected helm error message, without "Error: " and helm's --debug hint)
+  --- error-regex          (hand-written: a regex the whole error message must match; never rewritten)
 
 Block content is verbatim: everything between the header line and the next `=== `/`--- ` line,
 minus the single newline that precedes the next header. A `<kind>-json` variant exists for every
@@ -52,10 +54,40 @@ HINT = "\n\nUse --debug flag to render out invalid YAML\n"
 INVALID_NAME = "zz-invalid-yaml.yaml"  # '-' never appears in case names: no collision
 BATCH_MAX = 60
 NAME_RE = re.compile(r"^[A-Za-z0-9_]+$")
-KINDS = {"values", "template", "file", "output", "output-regex", "error"}
-EXPECT_KINDS = {"output", "output-regex", "error"}
-# Functions that mutate maps in place: such a case could leak into others of its batch.
-MUTATING = re.compile(r"\b(set|unset|merge|mergeOverwrite|mustMerge|mustMergeOverwrite|setDefault)\b")
+KINDS = {"values", "template", "file", "output", "output-regex", "error", "error-regex"}
+EXPECT_KINDS = {"output", "output-regex", "error", "error-regex"}
+# Cases that could leak into others of their batch run alone: functions that mutate maps in
+# place, and `define`/`block` (template names are global to the chart).
+MUTATING = re.compile(r"\b(set|unset|merge|mergeOverwrite|mustMerge|mustMergeOverwrite|define|block)\b")
+
+
+# Every function helm v4 exposes to templates: text/template builtins, Sprig v3 (minus env and
+# expandenv, which helm removes) and helm's own. `--coverage` lists those no case uses.
+FUNCTIONS = """
+    and call html index slice js len not or print printf println urlquery eq ge gt le lt ne
+    hello ago date date_in_zone date_modify dateInZone dateModify duration durationRound
+    htmlDate htmlDateInZone must_date_modify mustDateModify mustToDate now toDate unixEpoch
+    abbrev abbrevboth trunc trim upper lower title untitle substr repeat trimall trimAll
+    trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii randNumeric swapcase
+    shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote
+    squote cat indent nindent replace plural sha1sum sha256sum adler32sum toString atoi int64
+    int float64 seq toDecimal split splitList splitn toStrings until untilStep add1 add sub div
+    mod mul randInt add1f addf subf divf mulf biggest max min maxf minf ceil floor round join
+    sortAlpha default empty coalesce all any compact mustCompact fromJson toJson toPrettyJson
+    toRawJson mustFromJson mustToJson mustToPrettyJson mustToRawJson ternary deepCopy
+    mustDeepCopy typeOf typeIs typeIsLike kindOf kindIs deepEqual getHostByName base dir clean
+    ext isAbs osBase osClean osDir osExt osIsAbs b64enc b64dec b32enc b32dec tuple list dict get
+    set unset hasKey pluck keys pick omit merge mergeOverwrite mustMerge mustMergeOverwrite
+    values append push mustAppend mustPush prepend mustPrepend first mustFirst rest mustRest
+    last mustLast initial mustInitial reverse mustReverse uniq mustUniq without mustWithout has
+    mustHas mustSlice concat dig chunk mustChunk bcrypt htpasswd genPrivateKey derivePassword
+    buildCustomCert genCA genCAWithKey genSelfSignedCert genSelfSignedCertWithKey genSignedCert
+    genSignedCertWithKey encryptAES decryptAES randBytes uuidv4 semver semverCompare fail
+    regexMatch mustRegexMatch regexFindAll mustRegexFindAll regexFind mustRegexFind
+    regexReplaceAll mustRegexReplaceAll regexReplaceAllLiteral mustRegexReplaceAllLiteral
+    regexSplit mustRegexSplit regexQuoteMeta urlParse urlJoin sha512sum mustToYaml include tpl required toYaml
+    toYamlPretty fromYaml fromYamlArray fromJsonArray toToml fromToml lookup
+""".split()
 
 
 class Case:
@@ -72,7 +104,7 @@ class Case:
 
 
 def parse_file(path):
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8", newline="") as f:
         text = f.read()
     lines = text.split("\n")
     header = []
@@ -198,10 +230,10 @@ def write_file(path, header, cases):
         if c.expect_kind is not None:
             emit_block(out, c.expect_kind, c.expect)
     text = "".join(out)
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8", newline="") as f:
         old = f.read()
     if old != text:
-        with open(path, "w", encoding="utf-8") as f:
+        with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         return True
     return False
@@ -293,7 +325,7 @@ def observe(helm, cases, tmp, log):
     alone = []
     groups = {}
     for c in cases:
-        if c.files or c.expect_kind == "error" or MUTATING.search(c.template):
+        if c.files or c.expect_kind in ("error", "error-regex") or MUTATING.search(c.template):
             alone.append(c)
         else:
             groups.setdefault(c.values, []).append(c)
@@ -336,6 +368,11 @@ def observe(helm, cases, tmp, log):
     return results
 
 
+def short(s, n=400):
+    r = repr(s)
+    return r if len(r) <= n else r[:n] + f"...({len(r)} chars)"
+
+
 def helm_version(helm):
     p = subprocess.run([helm, "version", "--short"], capture_output=True, text=True)
     return p.stdout.strip()
@@ -347,7 +384,20 @@ def main():
     ap.add_argument("--check", action="store_true", help="report differences, write nothing")
     ap.add_argument("-k", dest="filter", help="only cases whose name contains this substring")
     ap.add_argument("--helm", default=os.environ.get("HELM", "helm"))
+    ap.add_argument("--coverage", action="store_true", help="list functions no case uses, then exit")
     args = ap.parse_args()
+
+    if args.coverage:
+        text = ""
+        for p in sorted(os.listdir(CASES_DIR)):
+            if p.endswith(".txt"):
+                for c in parse_file(os.path.join(CASES_DIR, p))[1]:
+                    text += c.template + "\n" + "\n".join(t for _, t in c.files)
+        unused = [f for f in FUNCTIONS if not re.search(r"(?<![\w.$])" + re.escape(f) + r"(?!\w)", text)]
+        print(f"{len(FUNCTIONS) - len(unused)}/{len(FUNCTIONS)} functions used by some case")
+        if unused:
+            print("unused: " + " ".join(unused))
+        return 1 if unused else 0
 
     ver = helm_version(args.helm)
     if not ver:
@@ -376,18 +426,19 @@ def main():
     diffs = 0
     for c in selected:
         kind, got = results[c.name]
-        if c.expect_kind == "output-regex":
-            ok = kind == "output" and re.fullmatch(c.expect, got, re.S) is not None
+        if c.expect_kind in ("output-regex", "error-regex"):
+            want = c.expect_kind[: -len("-regex")]
+            ok = kind == want and re.fullmatch(c.expect, got, re.S) is not None
             if not ok:
                 diffs += 1
-                log(f"DIFF {c.name} ({os.path.basename(c.path)}): regex {c.expect!r} vs helm {kind} {got!r}")
+                log(f"DIFF {c.name} ({os.path.basename(c.path)}): regex {short(c.expect)} vs helm {kind} {short(got)}")
             continue
         if c.expect_kind == kind and c.expect == got:
             continue
         if c.expect_kind is not None or args.check:
             diffs += 1
-            log(f"DIFF {c.name} ({os.path.basename(c.path)}): stored {c.expect_kind} {c.expect!r}\n"
-                f"     helm {kind} {got!r}")
+            log(f"DIFF {c.name} ({os.path.basename(c.path)}): stored {c.expect_kind} {short(c.expect)}\n"
+                f"     helm {kind} {short(got)}")
         if not args.check:
             c.expect_kind, c.expect = kind, got
 

@@ -56,19 +56,34 @@ pub struct FuncDef {
     pub call: FuncImpl,
 }
 
-/// Declares a function table: `funcs![ "name" (Str, Int) => f, "list" (...Any) => list ]`.
+impl std::fmt::Debug for FuncDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "func {}", self.name)
+    }
+}
+
+/// Declares a function table: `funcs![ "trunc"(Int, Str) => f, "list"(...Any) => list,
+/// "printf"(Str, ...Any) => printf ]`.
 #[macro_export]
 macro_rules! funcs {
-    ($( $name:literal ( $($p:ident),* $(, ...$v:ident)? ) => $f:expr ),* $(,)?) => {
+    ($( $name:literal ( $($args:tt)* ) => $f:expr ),* $(,)?) => {
         &[ $( $crate::func::FuncDef {
             name: $name,
-            params: &[ $( $crate::func::Param::$p ),* ],
-            variadic: $crate::funcs!(@v $($v)?),
+            params: $crate::funcs!(@params [] $($args)*),
+            variadic: $crate::funcs!(@variadic $($args)*),
             call: $f,
         } ),* ]
     };
-    (@v) => { None };
-    (@v $v:ident) => { Some($crate::func::Param::$v) };
+    // Fixed parameters: every identifier before an optional `...Type`.
+    (@params [$($acc:ident)*]) => { &[ $( $crate::func::Param::$acc ),* ] };
+    (@params [$($acc:ident)*] ... $v:ident) => { &[ $( $crate::func::Param::$acc ),* ] };
+    (@params [$($acc:ident)*] $p:ident) => { $crate::funcs!(@params [$($acc)* $p]) };
+    (@params [$($acc:ident)*] $p:ident , $($rest:tt)*) => { $crate::funcs!(@params [$($acc)* $p] $($rest)*) };
+    // The variadic tail type, if any.
+    (@variadic) => { None };
+    (@variadic ... $v:ident) => { Some($crate::func::Param::$v) };
+    (@variadic $p:ident) => { None };
+    (@variadic $p:ident , $($rest:tt)*) => { $crate::funcs!(@variadic $($rest)*) };
 }
 
 /// Every function known to the engine, by name. Later tables override earlier ones, as helm's

@@ -316,18 +316,28 @@ impl std::fmt::Display for JsonError {
 
 /// Go's `json.Unmarshal` into `interface{}`: objects → maps, arrays → lists, numbers → float64.
 pub fn from_json(src: &str) -> Result<Value, JsonError> {
+    let (v, err) = from_json_partial(src)?;
+    match err {
+        Some(e) => Err(e),
+        None => Ok(v),
+    }
+}
+
+/// Like Go's `Unmarshal`: a syntax error yields nothing, but a number that doesn't fit a
+/// float64 is set to nil and decoding goes on; the first such error is returned beside the value.
+pub fn from_json_partial(src: &str) -> Result<(Value, Option<JsonError>), JsonError> {
     let mut p = Parser {
         b: src.as_bytes(),
         i: 0,
+        type_err: None,
     };
-    // Go first scans the whole input for validity, so syntax errors win over type errors.
     p.skip_ws();
     let v = p.value(0)?;
     p.skip_ws();
     if p.i < p.b.len() {
         return Err(p.err_char("after top-level value"));
     }
-    Ok(v)
+    Ok((v, p.type_err))
 }
 
 /// `json.Unmarshal` into `map[string]interface{}` (helm's `fromJson`).
@@ -335,9 +345,17 @@ pub fn from_json_map(src: &str) -> Result<Map, JsonError> {
     match from_json(src)? {
         Value::Map(m) => Ok(m),
         Value::Nil => Ok(Map::new()),
-        other => Err(JsonError(format!(
+        other => Err(from_json_map_error(&other).unwrap_or_else(|| JsonError(String::new()))),
+    }
+}
+
+/// The error Go gives when decoded JSON `v` can't go into a `map[string]interface{}`.
+pub fn from_json_map_error(v: &Value) -> Option<JsonError> {
+    match v {
+        Value::Map(_) | Value::Nil => None,
+        other => Some(JsonError(format!(
             "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-            json_kind(&other)
+            json_kind(other)
         ))),
     }
 }
@@ -367,6 +385,7 @@ fn json_kind(v: &Value) -> &'static str {
 struct Parser<'a> {
     b: &'a [u8],
     i: usize,
+    type_err: Option<JsonError>,
 }
 
 impl Parser<'_> {
@@ -384,10 +403,7 @@ impl Parser<'_> {
                     .ok()
                     .and_then(|s| s.chars().next())
                     .unwrap_or('\u{fffd}');
-                JsonError(format!(
-                    "invalid character {} {ctx}",
-                    quote_char(c)
-                ))
+                JsonError(format!("invalid character {} {ctx}", quote_char(c)))
             }
         }
     }
@@ -467,7 +483,10 @@ impl Parser<'_> {
             match self.b.get(self.i) {
                 Some(&c) if c == expect => self.i += 1,
                 Some(_) => {
-                    return Err(self.err_char(&format!("in literal {word} (expecting {})", quote_char(word.as_bytes()[k] as char))))
+                    return Err(self.err_char(&format!(
+                        "in literal {word} (expecting {})",
+                        quote_char(word.as_bytes()[k] as char)
+                    )))
                 }
                 None => return Err(JsonError("unexpected end of JSON input".into())),
             }
@@ -513,9 +532,14 @@ impl Parser<'_> {
         let text = std::str::from_utf8(&self.b[start..self.i]).unwrap_or("0");
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Value::Float(f)),
-            _ => Err(JsonError(format!(
-                "json: cannot unmarshal number {text} into Go value of type float64"
-            ))),
+            _ => {
+                if self.type_err.is_none() {
+                    self.type_err = Some(JsonError(format!(
+                        "json: cannot unmarshal number {text} into Go value of type float64"
+                    )));
+                }
+                Ok(Value::Nil)
+            }
         }
     }
 
@@ -558,8 +582,10 @@ impl Parser<'_> {
                                     self.i += 2;
                                     let lo = self.hex4()?;
                                     if (0xDC00..0xE000).contains(&lo) {
-                                        char::from_u32(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00))
-                                            .unwrap_or('\u{fffd}')
+                                        char::from_u32(
+                                            0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00),
+                                        )
+                                        .unwrap_or('\u{fffd}')
                                     } else {
                                         self.i = save;
                                         '\u{fffd}'

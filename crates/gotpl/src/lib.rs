@@ -10,9 +10,17 @@
 //!   One `Run` per chart render: it holds the rng, include depth counters and output budget.
 //! - `Error { kind, name, line, col, context, message }`, `Display` worded exactly like Go.
 
+pub mod exec;
 pub mod fmt;
 pub mod func;
 pub mod funcs;
+pub mod json;
+pub mod lex;
+pub mod parse;
+pub mod template;
+pub mod toml;
 pub mod value;
+pub mod yaml;
 
+pub use template::{Error, ErrorKind, Options, Run, Templates};
 pub use value::{ElemType, List, Map, Object, Value};

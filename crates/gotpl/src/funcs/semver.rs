@@ -394,7 +394,7 @@ fn tilde(c: &Term, v: &Version) -> bool {
     if v.major != c.con.major {
         return false;
     }
-    !(v.minor != c.con.minor && !c.minor_dirty)
+    v.minor == c.con.minor || c.minor_dirty
 }
 
 fn caret(c: &Term, v: &Version) -> bool {

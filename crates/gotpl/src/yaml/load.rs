@@ -2,7 +2,7 @@
 //! sigs.k8s.io/yaml JSON round trip (numbers → float64, keys → strings).
 
 use super::resolve::{resolve_plain, Resolved};
-use super::YamlError;
+use super::{Stage, YamlError};
 use crate::value::{Map, Value};
 use base64::Engine as _;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
@@ -119,7 +119,11 @@ impl Spans {
 
 /// sigs.k8s.io/yaml `Unmarshal` into `interface{}` of the first document: `Nil` for an empty one.
 pub fn load(src: &str) -> Result<Value, YamlError> {
-    Ok(load_docs(src, false, true)?.into_iter().next().map(|d| d.0).unwrap_or_default())
+    Ok(load_docs(src, false, true)?
+        .into_iter()
+        .next()
+        .map(|d| d.0)
+        .unwrap_or_default())
 }
 
 /// [`load`] with source positions.
@@ -131,7 +135,10 @@ pub fn load_spanned(src: &str) -> Result<(Value, Spans), YamlError> {
 /// Every document of a stream (rendered manifests, multi-doc files), each with the same
 /// semantics as [`load`]. Empty documents give `Nil`.
 pub fn load_all(src: &str) -> Result<Vec<Value>, YamlError> {
-    Ok(load_docs(src, false, false)?.into_iter().map(|d| d.0).collect())
+    Ok(load_docs(src, false, false)?
+        .into_iter()
+        .map(|d| d.0)
+        .collect())
 }
 
 /// [`load_all`] with source positions.
@@ -168,9 +175,8 @@ fn type_error(v: &Value, target: &str) -> YamlError {
     YamlError {
         line: 0,
         col: 0,
-        message: format!(
-            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type {target}"
-        ),
+        stage: Stage::Decode,
+        message: format!("json: cannot unmarshal {kind} into Go value of type {target}"),
     }
 }
 
@@ -213,7 +219,12 @@ fn loc_of(m: &saphyr_parser::Marker) -> Loc {
 }
 
 fn err_at(line: usize, col: usize, message: String) -> YamlError {
-    YamlError { line, col, message }
+    YamlError {
+        line,
+        col,
+        message,
+        stage: Stage::Convert,
+    }
 }
 
 /// go-yaml v2's allowance for nodes produced by alias expansion (billion-laughs guard).
@@ -248,13 +259,12 @@ fn key_string(r: &Resolved, raw: &str, at: Loc) -> Result<String, YamlError> {
         Resolved::Uint(u) => Err(err_at(
             at.line,
             at.col,
-            format!("error converting YAML to JSON: unsupported map key of type: uint64, key: {u:#x}, value: "),
+            format!("unsupported map key of type: uint64, key: {u:#x}, value: "),
         )),
         Resolved::Null => Err(err_at(
             at.line,
             at.col,
-            "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: "
-                .into(),
+            "unsupported map key of type: %!s(<nil>), key: <nil>, value: ".into(),
         )),
     }
 }
@@ -265,11 +275,19 @@ fn format_key_float(f: f64) -> String {
         return ".nan".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { ".inf".into() } else { "-.inf".into() };
+        return if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
     }
     let f32v = f as f32;
     if f32v.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     let s = format!("{:e}", f32v.abs());
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
@@ -287,7 +305,11 @@ fn format_key_float(f: f64) -> String {
             out.push('.');
             out.push_str(&digits[1..]);
         }
-        out.push_str(&format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs()));
+        out.push_str(&format!(
+            "e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.unsigned_abs()
+        ));
     } else {
         let dp = if digits == "0" { 1 } else { exp + 1 };
         if dp <= 0 {
@@ -323,7 +345,10 @@ fn scalar_value(
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(clean.as_bytes())
                 .map_err(|_| {
-                    conv_err(at, "yaml: !!binary value contains invalid base64 data".into())
+                    conv_err(
+                        at,
+                        "yaml: !!binary value contains invalid base64 data".into(),
+                    )
                 })?;
             let s = go_lossy(&bytes);
             return Ok((Resolved::Str, Value::from(s)));
@@ -401,19 +426,30 @@ fn go_lossy(b: &[u8]) -> String {
 }
 
 fn conv_err(at: Loc, msg: String) -> YamlError {
-    err_at(at.line, at.col, format!("error converting YAML to JSON: {msg}"))
+    err_at(at.line, at.col, msg)
 }
 
 impl Builder {
     /// Adds a finished node to its parent (or returns it when it is the document root).
-    fn push(&mut self, built: Built, anchor: usize, key_info: Option<(Resolved, String)>) -> Result<Option<Built>, YamlError> {
+    fn push(
+        &mut self,
+        built: Built,
+        anchor: usize,
+        key_info: Option<(Resolved, String)>,
+    ) -> Result<Option<Built>, YamlError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, (built.0.deep_copy(), built.1.clone(), built.2));
+            self.anchors
+                .insert(anchor, (built.0.deep_copy(), built.1.clone(), built.2));
         }
         let (value, span, count) = built;
         match self.stack.last_mut() {
             None => Ok(Some((value, span, count))),
-            Some(Frame::Seq { items, spans, count: c, .. }) => {
+            Some(Frame::Seq {
+                items,
+                spans,
+                count: c,
+                ..
+            }) => {
                 items.push(value);
                 if self.spans {
                     spans.push(span);
@@ -436,7 +472,7 @@ impl Builder {
                             return Err(err_at(
                                 span.value.line,
                                 span.value.col,
-                                "error converting YAML to JSON: yaml: invalid map key: non-scalar key".into(),
+                                "yaml: invalid map key: non-scalar key".into(),
                             ));
                         };
                         let k = if resolved == Resolved::Merge {
@@ -472,12 +508,13 @@ impl Builder {
         }
         if self.alias_count > 100
             && self.decode_count > 1000
-            && self.alias_count as f64 / self.decode_count as f64 > allowed_alias_ratio(self.decode_count)
+            && self.alias_count as f64 / self.decode_count as f64
+                > allowed_alias_ratio(self.decode_count)
         {
             return Err(err_at(
                 0,
                 0,
-                "error converting YAML to JSON: yaml: document contains excessive aliasing".into(),
+                "yaml: document contains excessive aliasing".into(),
             ));
         }
         Ok(())
@@ -498,8 +535,7 @@ fn merge_into(
         err_at(
             kloc.line,
             kloc.col,
-            "error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value"
-                .into(),
+            "yaml: map merge requires map or sequence of maps as the value".into(),
         )
     };
     match value {
@@ -539,6 +575,59 @@ fn merge_into(
 /// Parses documents. `first_only` stops after the first one (go-yaml v2 `Unmarshal` never looks
 /// further, so errors in later documents don't matter).
 fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spans)>, YamlError> {
+    // libyaml accepts a tab as the separator after a mapping colon (`key:\tvalue`); saphyr
+    // doesn't. Swapping that tab for a space keeps every position and the meaning, so retry.
+    let mut patched: Option<String> = None;
+    for _ in 0..1000 {
+        let text = patched.as_deref().unwrap_or(src);
+        match load_docs_once(text, spans, first_only) {
+            Err(LoadFail::TabAfterColon(at)) => {
+                let mut t = text.to_string();
+                t.replace_range(at..at + 1, " ");
+                patched = Some(t);
+            }
+            Err(LoadFail::Error(e)) => return Err(e),
+            Ok(d) => return Ok(d),
+        }
+    }
+    Err(err_at(0, 0, "yaml: too many tab separators".into()))
+}
+
+enum LoadFail {
+    /// Byte offset of a tab right after a `:` that saphyr refused.
+    TabAfterColon(usize),
+    Error(YamlError),
+}
+
+impl From<YamlError> for LoadFail {
+    fn from(e: YamlError) -> LoadFail {
+        LoadFail::Error(e)
+    }
+}
+
+/// The byte offset of the tab in a `:<tab>` near saphyr's error mark, if that's the problem.
+fn tab_after_colon(src: &str, e: &ScanError) -> Option<usize> {
+    if !e
+        .info()
+        .contains("must be followed by a valid YAML whitespace")
+    {
+        return None;
+    }
+    let idx = e.marker().index();
+    let (byte, _) = src.char_indices().nth(idx.saturating_sub(3))?;
+    let window = &src[byte..];
+    let rel = window
+        .char_indices()
+        .take(6)
+        .find_map(|(i, c)| (c == ':' && window[i + 1..].starts_with('\t')).then_some(i + 1))?;
+    Some(byte + rel)
+}
+
+fn load_docs_once(
+    src: &str,
+    spans: bool,
+    first_only: bool,
+) -> Result<Vec<(Value, Spans)>, LoadFail> {
     let mut parser = Parser::new_from_str(src);
     let mut docs = Vec::new();
     let mut b = Builder {
@@ -549,12 +638,16 @@ fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spa
         alias_count: 0,
     };
     let mut root: Option<Built> = None;
-    // Which pending map keys are scalars: the key's resolution is needed when it completes.
-    loop {
-        let Some(ev) = parser.next_event() else {
-            break;
+    while let Some(ev) = parser.next_event() {
+        let (ev, span) = match ev {
+            Ok(x) => x,
+            Err(e) => {
+                return Err(match tab_after_colon(src, &e) {
+                    Some(at) => LoadFail::TabAfterColon(at),
+                    None => LoadFail::Error(scan_error(src, &e)),
+                })
+            }
         };
-        let (ev, span) = ev.map_err(|e| scan_error(src, &e))?;
         let start = loc_of(&span.start);
         let end = loc_of(&span.end);
         match ev {
@@ -576,11 +669,11 @@ fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spa
             Event::Alias(id) => {
                 let Some((v, s, n)) = b.anchors.get(&id).cloned() else {
                     let name = anchor_name(src, &span);
-                    return Err(err_at(
+                    return Err(LoadFail::Error(err_at(
                         start.line,
                         start.col,
-                        format!("error converting YAML to JSON: yaml: unknown anchor '{name}' referenced"),
-                    ));
+                        format!("yaml: unknown anchor '{name}' referenced"),
+                    )));
                 };
                 b.count_node(n, true)?;
                 let mut s = s;
@@ -596,8 +689,8 @@ fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spa
                 b.count_node(1, false)?;
                 let (resolved, v) = scalar_value(&text, style, tag.as_deref(), start)?;
                 // A merge key only counts when plain (go-yaml: implicit `<<`).
-                let resolved = if resolved == Resolved::Merge && style != ScalarStyle::Plain {
-                    Resolved::Str
+                let resolved = if text == "<<" && style == ScalarStyle::Plain && tag.is_none() {
+                    Resolved::Merge
                 } else {
                     resolved
                 };
@@ -615,7 +708,11 @@ fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spa
             Event::SequenceStart(anchor, _) => {
                 b.count_node(1, false)?;
                 if b.stack.len() >= MAX_DEPTH {
-                    return Err(err_at(start.line, start.col, "yaml: exceeded max depth".into()));
+                    return Err(LoadFail::Error(err_at(
+                        start.line,
+                        start.col,
+                        "yaml: exceeded max depth".into(),
+                    )));
                 }
                 b.stack.push(Frame::Seq {
                     anchor,
@@ -628,7 +725,11 @@ fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spa
             Event::MappingStart(anchor, _) => {
                 b.count_node(1, false)?;
                 if b.stack.len() >= MAX_DEPTH {
-                    return Err(err_at(start.line, start.col, "yaml: exceeded max depth".into()));
+                    return Err(LoadFail::Error(err_at(
+                        start.line,
+                        start.col,
+                        "yaml: exceeded max depth".into(),
+                    )));
                 }
                 b.stack.push(Frame::Map {
                     anchor,
@@ -655,7 +756,11 @@ fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spa
                                 key: None,
                                 value: start,
                                 end,
-                                children: if spans { Children::List(s) } else { Children::None },
+                                children: if spans {
+                                    Children::List(s)
+                                } else {
+                                    Children::None
+                                },
                             },
                             count,
                         ),
@@ -675,7 +780,11 @@ fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spa
                                 key: None,
                                 value: start,
                                 end,
-                                children: if spans { Children::Map(s) } else { Children::None },
+                                children: if spans {
+                                    Children::Map(s)
+                                } else {
+                                    Children::None
+                                },
                             },
                             count,
                         ),
@@ -722,31 +831,121 @@ fn scan_error(src: &str, e: &ScanError) -> YamlError {
     let info = e.info();
     let line = m.line();
     let col = m.col() + 1;
-    let _ = src;
+    if info.contains("unknown anchor") {
+        let name: String = src
+            .chars()
+            .skip(m.index())
+            .skip_while(|c| *c != '*')
+            .skip(1)
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+            .collect();
+        return err_at(
+            line,
+            col,
+            format!("yaml: unknown anchor '{name}' referenced"),
+        );
+    }
     let (msg, parser_err) = libyaml_message(info);
-    let shown = if parser_err { line.saturating_sub(1) } else { line };
-    let message = if shown == 0 {
-        format!("error converting YAML to JSON: yaml: {msg}")
+    // libyaml reports an unterminated scalar at the end of the stream and a bad tab on its own
+    // line; saphyr at the start of the token.
+    let line = if msg == "found unexpected end of stream" {
+        src.matches('\n').count() + 1
+    } else if msg.contains("tab character") {
+        src.lines()
+            .enumerate()
+            .skip(line.saturating_sub(1))
+            .find(|(_, l)| l.trim_start_matches(' ').starts_with('\t'))
+            .map(|(i, _)| i + 1)
+            .unwrap_or(line)
     } else {
-        format!("error converting YAML to JSON: yaml: line {shown}: {msg}")
+        line
     };
-    YamlError { line, col, message }
+    // go-yaml prints the 0-based mark line: +1 for scanner errors, as is for parser errors, and
+    // nothing at all when the mark is on the first line.
+    let zero_based = line.saturating_sub(1);
+    let shown = if zero_based == 0 {
+        0
+    } else if parser_err {
+        zero_based
+    } else {
+        line
+    };
+    let message = if shown == 0 {
+        format!("yaml: {msg}")
+    } else {
+        format!("yaml: line {shown}: {msg}")
+    };
+    err_at(line, col, message)
 }
 
 /// saphyr's error text → (libyaml's text, whether libyaml reports it as a parser error).
 fn libyaml_message(info: &str) -> (String, bool) {
     let table: &[(&str, &str, bool)] = &[
-        ("mapping values are not allowed", "mapping values are not allowed in this context", false),
-        ("did not find expected key", "did not find expected key", true),
-        ("did not find expected node content", "did not find expected node content", true),
-        ("did not find expected ',' or ']'", "did not find expected ',' or ']'", true),
-        ("did not find expected ',' or '}'", "did not find expected ',' or '}'", true),
-        ("did not find expected '-'", "did not find expected '-' indicator", true),
-        ("could not find expected ':'", "could not find expected ':'", false),
-        ("found character that cannot start any token", "found character that cannot start any token", false),
-        ("tab", "found a tab character that violates indentation", false),
-        ("unexpected end of stream", "found unexpected end of stream", false),
-        ("block sequence entries are not allowed", "block sequence entries are not allowed in this context", false),
+        (
+            "mapping values are not allowed",
+            "mapping values are not allowed in this context",
+            false,
+        ),
+        (
+            "did not find expected key",
+            "did not find expected key",
+            true,
+        ),
+        (
+            "did not find expected node content",
+            "did not find expected node content",
+            true,
+        ),
+        (
+            "expected ',' or ']'",
+            "did not find expected ',' or ']'",
+            true,
+        ),
+        (
+            "expected ',' or '}'",
+            "did not find expected ',' or '}'",
+            true,
+        ),
+        (
+            "did not find expected '-'",
+            "did not find expected '-' indicator",
+            true,
+        ),
+        (
+            "could not find expected ':'",
+            "could not find expected ':'",
+            false,
+        ),
+        (
+            "simple key expect ':'",
+            "could not find expected ':'",
+            false,
+        ),
+        (
+            "unexpected character",
+            "found character that cannot start any token",
+            false,
+        ),
+        (
+            "found character that cannot start any token",
+            "found character that cannot start any token",
+            false,
+        ),
+        (
+            "tab",
+            "found a tab character that violates indentation",
+            false,
+        ),
+        (
+            "unexpected end of stream",
+            "found unexpected end of stream",
+            false,
+        ),
+        (
+            "block sequence entries are not allowed",
+            "block sequence entries are not allowed in this context",
+            false,
+        ),
         ("unknown escape", "found unknown escape character", false),
     ];
     for (needle, msg, parser) in table {
@@ -771,7 +970,8 @@ pub fn load_values(src: &str) -> Result<Map, YamlError> {
                 if e.line > 0 {
                     e.line += first_line - 1;
                 }
-                e.message = format!("cannot unmarshal yaml document: {}", e.message);
+                e.message = format!("cannot unmarshal yaml document: {}", e.full_message());
+                e.stage = Stage::Complete;
                 return Err(e);
             }
         };
@@ -806,7 +1006,10 @@ pub fn split_documents(src: &str) -> Result<Vec<(String, usize)>, YamlError> {
                 return Err(YamlError {
                     line: i + 1,
                     col: 1,
-                    message: format!("error reading yaml document: invalid Yaml document separator: {trimmed}"),
+                    stage: Stage::Complete,
+                    message: format!(
+                        "error reading yaml document: invalid Yaml document separator: {trimmed}"
+                    ),
                 });
             }
             if !cur.is_empty() {
@@ -850,17 +1053,26 @@ mod tests {
             j("a: !!binary aGVsbG8=\nb: !!binary /w==\nc: !foo 12\nd: !!int \"42\"\ne: !!float 3\n"),
             r#"{"a":"hello","b":"�","c":"12","d":42,"e":3}"#
         );
-        assert_eq!(j("t: 2024-01-01\nu: 190:20:30\nv: !!str 123\n"), r#"{"t":"2024-01-01","u":"190:20:30","v":"123"}"#);
+        assert_eq!(
+            j("t: 2024-01-01\nu: 190:20:30\nv: !!str 123\n"),
+            r#"{"t":"2024-01-01","u":"190:20:30","v":"123"}"#
+        );
     }
 
     #[test]
     fn errors_like_helm() {
         let e = load("a: .inf\n").unwrap_err();
-        assert_eq!(e.message, "error converting YAML to JSON: json: unsupported value: +Inf");
+        assert_eq!(
+            e.full_message(),
+            "error converting YAML to JSON: json: unsupported value: +Inf"
+        );
         let e = load("a: 1\nb: c: d\n").unwrap_err();
-        assert_eq!(e.message, "error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context");
+        assert_eq!(e.full_message(), "error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context");
         let e = load("a: *nope\n").unwrap_err();
-        assert_eq!(e.message, "error converting YAML to JSON: yaml: unknown anchor 'nope' referenced");
+        assert_eq!(
+            e.full_message(),
+            "error converting YAML to JSON: yaml: unknown anchor 'nope' referenced"
+        );
     }
 
     #[test]
@@ -885,19 +1097,110 @@ mod tests {
         assert_eq!(n.value, Loc { line: 3, col: 8 });
         let n = spans.pointer("/list/1/name").unwrap();
         assert_eq!(n.key, Some(Loc { line: 6, col: 5 }));
-        assert_eq!(spans.loc(&[PathSeg::Key("list".into()), PathSeg::Index(0)]), Loc { line: 5, col: 5 });
+        assert_eq!(
+            spans.loc(&[PathSeg::Key("list".into()), PathSeg::Index(0)]),
+            Loc { line: 5, col: 5 }
+        );
     }
 
     #[test]
     fn values_documents_merge() {
-        let m = load_values("a: 1\nb: {x: 1}\n---\nb: {y: 2}\n").unwrap();
-        assert_eq!(to_json(&Value::Map(m)).unwrap(), r#"{"a":1,"b":{"x":1,"y":2}}"#);
-        let e = load_values("a: 1\n---\nb: [\n").unwrap_err();
+        let m = load_values("a: 1\nb: {x: 1}\n---\nb: {z: 2}\n").unwrap();
+        assert_eq!(
+            to_json(&Value::Map(m)).unwrap(),
+            r#"{"a":1,"b":{"x":1,"z":2}}"#
+        );
+        let e = load_values("a: 1\n---\nb: [\n").err().expect("an error");
         assert_eq!(
             e.message,
             "cannot unmarshal yaml document: error converting YAML to JSON: yaml: line 1: did not find expected node content"
         );
-        let e = load_values("- a\n").unwrap_err();
-        assert!(e.message.ends_with("json: cannot unmarshal array into Go value of type map[string]interface {}"));
+        let e = load_values("- a\n").err().expect("an error");
+        assert!(e.message.ends_with(
+            "json: cannot unmarshal array into Go value of type map[string]interface {}"
+        ));
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    #[test]
+    fn spans_on_manifests_and_aliases() {
+        let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: &l\n    app: web\nspec:\n  containers:\n  - name: c\n    image: \"nginx:1\"\n    ports: [{containerPort: 80}]\n  extra: *l\n---\nkind: Service\n";
+        let docs = load_all_spanned(src).unwrap();
+        assert_eq!(docs.len(), 2);
+        let s = &docs[0].1;
+        assert_eq!(
+            s.find(&["spec", "containers", "0", "image"]).unwrap().value,
+            Loc { line: 10, col: 12 }
+        );
+        assert_eq!(
+            s.find(&["spec", "containers", "0", "ports", "0", "containerPort"])
+                .unwrap()
+                .key,
+            Some(Loc { line: 11, col: 14 })
+        );
+        // An alias points at the alias itself, its children at the anchored text.
+        assert_eq!(
+            s.find(&["spec", "extra"]).unwrap().key,
+            Some(Loc { line: 12, col: 3 })
+        );
+        assert_eq!(
+            s.find(&["spec", "extra", "app"]).unwrap().value,
+            Loc { line: 6, col: 10 }
+        );
+        assert_eq!(
+            docs[1].1.find(&["kind"]).unwrap().key,
+            Some(Loc { line: 14, col: 1 })
+        );
+        assert_eq!(
+            s.loc(&[PathSeg::Key("metadata".into()), PathSeg::Key("nope".into())]),
+            Loc { line: 3, col: 1 }
+        );
+    }
+
+    #[test]
+    fn tab_after_colon_is_a_separator() {
+        let (v, s) = load_spanned("a:\tb\nc: 1\n").unwrap();
+        assert_eq!(crate::json::to_json(&v).unwrap(), r#"{"a":"b","c":1}"#);
+        assert_eq!(s.find(&["a"]).unwrap().value, Loc { line: 1, col: 4 });
+    }
+
+    /// `cargo test --release -p chartgate-gotpl --lib load_speed -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn load_speed() {
+        let mut src = String::new();
+        let mut i = 0;
+        while src.len() < 100_000 {
+            src.push_str(&format!(
+                "svc{i}:\n  enabled: yes\n  image: {{repository: \"repo/x{i}\", tag: \"1.{i}\"}}\n  ports:\n  - 80\n  - 443\n  env:\n    - name: A\n      value: \"b c d\"\n  text: |\n    line one\n    line two\n"
+            ));
+            i += 1;
+        }
+        let t = std::time::Instant::now();
+        let n = 50;
+        for _ in 0..n {
+            let _ = load(&src).unwrap();
+        }
+        let per = t.elapsed() / n;
+        let t2 = std::time::Instant::now();
+        let v = load(&src).unwrap();
+        for _ in 0..n {
+            let _ = crate::yaml::to_yaml(&v).unwrap();
+        }
+        println!(
+            "load {} bytes: {:?} per load; to_yaml {:?}",
+            src.len(),
+            per,
+            t2.elapsed() / n
+        );
+        let t3 = std::time::Instant::now();
+        for _ in 0..n {
+            let _ = load_spanned(&src).unwrap();
+        }
+        println!("load_spanned: {:?}", t3.elapsed() / n);
     }
 }

@@ -12,17 +12,48 @@ mod load;
 mod resolve;
 
 pub use emit::{to_yaml, to_yaml_pretty};
-pub use load::{load, load_all, load_all_spanned, load_list, load_map, load_spanned, Loc, PathSeg, Spans};
+pub use load::{
+    load, load_all, load_all_spanned, load_list, load_map, load_spanned, load_values,
+    split_documents, Loc, PathSeg, SpanNode, Spans,
+};
 
 use std::fmt;
 
-/// A YAML load error. `Display` gives helm's wording (`yaml: line 3: mapping values are not
-/// allowed in this context`); `line`/`col` are 1-based (0 when unknown, as for JSON-stage errors).
+/// A YAML load error. `message` (and `Display`) is go-yaml's / encoding/json's own text
+/// (`yaml: line 3: mapping values are not allowed in this context`, `json: unsupported value:
+/// +Inf`); [`YamlError::full_message`] adds the sigs.k8s.io/yaml wrapper helm prints.
+/// `line`/`col` are 1-based positions in the loaded text (0 when unknown).
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlError {
     pub line: usize,
     pub col: usize,
     pub message: String,
+    pub stage: Stage,
+}
+
+/// Which sigs.k8s.io/yaml step failed: it decides the wrapper text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// YAML syntax or YAML → JSON conversion: `error converting YAML to JSON: …`.
+    Convert,
+    /// The JSON didn't fit the target type: `error unmarshaling JSON: while decoding JSON: …`.
+    Decode,
+    /// `message` is already complete (values-file loading, document splitting).
+    Complete,
+}
+
+impl YamlError {
+    /// The message as sigs.k8s.io/yaml returns it (what helm's `fromYaml` puts under "Error").
+    pub fn full_message(&self) -> String {
+        match self.stage {
+            Stage::Convert => format!("error converting YAML to JSON: {}", self.message),
+            Stage::Decode => format!(
+                "error unmarshaling JSON: while decoding JSON: {}",
+                self.message
+            ),
+            Stage::Complete => self.message.clone(),
+        }
+    }
 }
 
 impl fmt::Display for YamlError {
@@ -32,3 +63,65 @@ impl fmt::Display for YamlError {
 }
 
 impl std::error::Error for YamlError {}
+
+#[cfg(test)]
+mod fixtures {
+    //! Outputs recorded from helm v4.1.4 (`{{ toJson .Values }}`, `toYaml`, `toYamlPretty`,
+    //! `toToml` on `testdata/NAME.values.yaml`), compared byte for byte.
+    use crate::value::Value;
+
+    fn check(name: &str, values: &str, json: &str, yaml: &str, pretty: &str, toml: &str) {
+        let v = Value::Map(super::load_values(values).expect("values load"));
+        let trim = |s: String| s.strip_suffix('\n').map(str::to_string).unwrap_or(s);
+        assert_eq!(
+            crate::json::to_json(&v).unwrap_or_default(),
+            json,
+            "{name}: toJson"
+        );
+        assert_eq!(
+            trim(super::to_yaml(&v).unwrap_or_default()),
+            yaml,
+            "{name}: toYaml"
+        );
+        assert_eq!(
+            trim(super::to_yaml_pretty(&v).unwrap_or_default()),
+            pretty,
+            "{name}: toYamlPretty"
+        );
+        let t = crate::toml::to_toml(&v).unwrap_or_else(|e| e);
+        assert_eq!(t, toml, "{name}: toToml");
+    }
+
+    macro_rules! fixture {
+        ($name:literal) => {
+            check(
+                $name,
+                include_str!(concat!("testdata/", $name, ".values.yaml")),
+                include_str!(concat!("testdata/", $name, ".json")),
+                include_str!(concat!("testdata/", $name, ".yaml")),
+                include_str!(concat!("testdata/", $name, ".pretty")),
+                include_str!(concat!("testdata/", $name, ".toml")),
+            )
+        };
+    }
+
+    #[test]
+    fn quirks_table() {
+        fixture!("big");
+    }
+
+    #[test]
+    fn layouts() {
+        fixture!("s1");
+    }
+
+    #[test]
+    fn escapes_and_tabs() {
+        fixture!("s2");
+    }
+
+    #[test]
+    fn toml_and_rejected_characters() {
+        fixture!("t");
+    }
+}

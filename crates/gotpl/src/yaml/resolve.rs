@@ -30,7 +30,6 @@ pub(crate) fn resolve_plain(s: &str) -> Resolved {
             return Resolved::Float(f64::INFINITY)
         }
         "-.inf" | "-.Inf" | "-.INF" => return Resolved::Float(f64::NEG_INFINITY),
-        "<<" => return Resolved::Merge,
         _ => {}
     }
     let first = s.as_bytes()[0];
@@ -329,11 +328,22 @@ pub(crate) fn needs_type_quotes(s: &str) -> bool {
 /// go-yaml v2's `keyList.Less` for string keys: letters after non-letters, digit runs compared
 /// by value.
 pub(crate) fn natural_less(a: &str, b: &str) -> bool {
+    natural_less_impl(a, b, false)
+}
+
+/// go-yaml v3's variant: right after a digit, a letter sorts before a non-letter (`a1e6` < `a12`).
+pub(crate) fn natural_less_v3(a: &str, b: &str) -> bool {
+    natural_less_impl(a, b, true)
+}
+
+fn natural_less_impl(a: &str, b: &str, v3: bool) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
     let n = ar.len().min(br.len());
+    let mut digits = false;
     for i in 0..n {
         if ar[i] == br[i] {
+            digits = is_go_digit(ar[i]);
             continue;
         }
         let al = ar[i].is_alphabetic();
@@ -342,7 +352,7 @@ pub(crate) fn natural_less(a: &str, b: &str) -> bool {
             return ar[i] < br[i];
         }
         if al || bl {
-            return bl;
+            return if v3 && digits { al } else { bl };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
         if ar[i] == '0' || br[i] == '0' {
@@ -358,16 +368,12 @@ pub(crate) fn natural_less(a: &str, b: &str) -> bool {
         }
         let mut ai = i;
         while ai < ar.len() && is_go_digit(ar[ai]) {
-            an = an
-                .wrapping_mul(10)
-                .wrapping_add(ar[ai] as i64 - '0' as i64);
+            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && is_go_digit(br[bi]) {
-            bn = bn
-                .wrapping_mul(10)
-                .wrapping_add(br[bi] as i64 - '0' as i64);
+            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
             bi += 1;
         }
         if an != bn {
@@ -391,8 +397,8 @@ fn is_go_digit(c: char) -> bool {
 /// code point ending in 0 (hex); good enough for key ordering.
 fn is_nd(c: char) -> bool {
     const ZEROS: &[u32] = &[
-        0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
-        0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0xFF10,
+        0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+        0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0xFF10,
     ];
     let u = c as u32;
     ZEROS.iter().any(|&z| (z..z + 10).contains(&u))
@@ -401,6 +407,15 @@ fn is_nd(c: char) -> bool {
 /// Sorts keys in go-yaml v2's order. A merge sort on `natural_less` only: never panics even if
 /// the order were inconsistent.
 pub(crate) fn sort_keys<T>(items: &mut Vec<(String, T)>) {
+    merge_sort(items, natural_less)
+}
+
+/// Sorts keys in go-yaml v3's order.
+pub(crate) fn sort_keys_v3<T>(items: &mut Vec<(String, T)>) {
+    merge_sort(items, natural_less_v3)
+}
+
+fn merge_sort<T>(items: &mut Vec<(String, T)>, less: fn(&str, &str) -> bool) {
     if items.len() < 2 {
         return;
     }
@@ -408,15 +423,15 @@ pub(crate) fn sort_keys<T>(items: &mut Vec<(String, T)>) {
     let right = v.split_off(v.len() / 2);
     let mut left = v;
     let mut right = right;
-    sort_keys(&mut left);
-    sort_keys(&mut right);
+    merge_sort(&mut left, less);
+    merge_sort(&mut right, less);
     let mut out = Vec::with_capacity(left.len() + right.len());
     let mut li = left.into_iter().peekable();
     let mut ri = right.into_iter().peekable();
     loop {
         match (li.peek(), ri.peek()) {
             (Some(l), Some(r)) => {
-                if natural_less(&r.0, &l.0) {
+                if less(&r.0, &l.0) {
                     out.extend(ri.next());
                 } else {
                     out.extend(li.next());
@@ -446,7 +461,10 @@ mod tests {
         assert_eq!(resolve_plain("08"), Resolved::Float(8.0));
         assert_eq!(resolve_plain(".5"), Resolved::Float(0.5));
         assert_eq!(resolve_plain("1e400"), Resolved::Str);
-        assert_eq!(resolve_plain("18446744073709551615"), Resolved::Uint(u64::MAX));
+        assert_eq!(
+            resolve_plain("18446744073709551615"),
+            Resolved::Uint(u64::MAX)
+        );
         assert_eq!(resolve_plain("2024-01-01"), Resolved::Timestamp);
         assert_eq!(resolve_plain("12:30:45"), Resolved::Str);
         assert!(is_base60_float("190:20:30"));
@@ -457,10 +475,12 @@ mod tests {
 
     #[test]
     fn natural_order() {
-        let mut v: Vec<(String, ())> = ["s_0o17", "s_0777", "s_1e3", "s_1_0", "s_0x1f", "aa_lower", "a.b/c", "a10", "a9"]
-            .iter()
-            .map(|s| (s.to_string(), ()))
-            .collect();
+        let mut v: Vec<(String, ())> = [
+            "s_0o17", "s_0777", "s_1e3", "s_1_0", "s_0x1f", "aa_lower", "a.b/c", "a10", "a9",
+        ]
+        .iter()
+        .map(|s| (s.to_string(), ()))
+        .collect();
         sort_keys(&mut v);
         let got: Vec<&str> = v.iter().map(|x| x.0.as_str()).collect();
         assert_eq!(

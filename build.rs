@@ -1,0 +1,46 @@
+//! Embeds the built-in policy library (policies/*.rego, without tests) into the binary.
+
+use std::fmt::Write;
+use std::path::Path;
+
+fn main() {
+    let dir = Path::new("policies");
+    println!("cargo:rerun-if-changed=policies");
+    let mut files = Vec::new();
+    collect(dir, &mut files);
+    files.sort();
+    let mut out = String::from("/// (name, text) of every built-in module, libraries first.\npub const LIBRARY: &[(&str, &str)] = &[\n");
+    // Libraries first so packages can import them in any order.
+    files.sort_by_key(|p| (!p.starts_with("policies/lib"), p.clone()));
+    for f in &files {
+        let name = f.strip_prefix("policies/").unwrap_or(f);
+        let abs = std::fs::canonicalize(f).expect("policy file");
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            abs.display().to_string()
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("policies.rs");
+    std::fs::write(dest, out).unwrap();
+}
+
+fn collect(dir: &Path, out: &mut Vec<String>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        println!("cargo:rerun-if-changed={}", p.display());
+        if p.is_dir() {
+            collect(&p, out);
+        } else {
+            let s = p.to_string_lossy().replace('\\', "/");
+            if s.ends_with(".rego") && !s.ends_with("_test.rego") {
+                out.push(s);
+            }
+        }
+    }
+}

@@ -1,0 +1,1087 @@
+//! The executor: walks a parsed tree with Go text/template's semantics (helm runs it with
+//! `missingkey=zero`).
+//!
+//! Go distinguishes an *invalid* value (no value at all: a pipeline result, a variable, dot of
+//! an `include`d template given nil) from a *nil held in an `interface{}` slot* (a map lookup
+//! mid-chain, a range element). Field access on the first quietly yields nothing; on the second
+//! it is `nil pointer evaluating interface {}.x`. Values carry that one bit (`iface`) where it
+//! matters.
+//!
+//! Stack: every nested `template`/`include`/`tpl` costs native stack; nesting is capped at
+//! [`MAX_NEST`] and the caller must run renders on a thread with [`STACK_BYTES`] of stack.
+
+use crate::func::{FuncDef, Host, Param};
+use crate::parse::{parse, Arg, Branch, Cmd, Node, Number, Pipe, Tree};
+use crate::template::{go_quote, Error, ErrorKind, Options, Templates};
+use crate::value::{ElemType, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Deepest nesting of `template`, `include` and `tpl` calls together: Go's `maxExecDepth`.
+/// A plain recursion costs ≈350 bytes of stack per level in release builds and ≈1.6 KB in
+/// debug builds (measured by the `deep_nesting_fits_stack` test), so 100000 levels fit in
+/// [`STACK_BYTES`]. Richer levels use more; `Options::max_stack` is the safety net.
+pub const MAX_NEST: usize = 100_000;
+
+/// Stack the thread running a render must have with the default `Options::max_stack`.
+pub const STACK_BYTES: usize = 256 << 20;
+
+/// helm's per-name include limit (`recursionMaxNums`).
+const INCLUDE_MAX: u32 = 1000;
+
+/// State shared by every template a run executes (including `include` and `tpl` children).
+pub(crate) struct Shared {
+    opts: Options,
+    rng: u64,
+    include_counts: HashMap<String, u32>,
+    depth: usize,
+    steps: u64,
+    /// Stack address where the outermost execution started (0 = not yet known).
+    stack_base: usize,
+}
+
+fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker as *const u8 as usize)
+}
+
+impl Shared {
+    /// Marks the stack depth the current top-level execution starts at.
+    pub(crate) fn mark_stack_base(&mut self) {
+        if self.depth == 0 {
+            self.stack_base = stack_addr();
+        }
+    }
+
+    /// Whether nesting one more level is allowed: Go's depth limit, and the native stack
+    /// budget (`Options::max_stack`), reported with Go's message since a template that gets
+    /// this deep recurses without bound.
+    fn nest_error(&self) -> Option<String> {
+        let over_stack = self.opts.max_stack != 0
+            && self.stack_base != 0
+            && self.stack_base.abs_diff(stack_addr()) > self.opts.max_stack;
+        if self.depth >= MAX_NEST || over_stack {
+            return Some(format!("exceeded maximum template depth ({MAX_NEST})"));
+        }
+        None
+    }
+
+    pub(crate) fn new(opts: Options) -> Shared {
+        let rng = match opts.seed {
+            Some(s) => s,
+            None => {
+                let t = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(0);
+                t ^ ((&t as *const u64 as u64).rotate_left(32))
+            }
+        };
+        Shared {
+            opts,
+            rng,
+            include_counts: HashMap::new(),
+            depth: 0,
+            steps: 0,
+            stack_base: 0,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Dot {
+    v: Value,
+    iface: bool,
+}
+
+enum Flow {
+    Break,
+    Continue,
+    Err(Box<Error>),
+}
+
+impl From<Box<Error>> for Flow {
+    fn from(e: Box<Error>) -> Flow {
+        Flow::Err(e)
+    }
+}
+
+type ER<T> = Result<T, Box<Error>>;
+
+/// The node execution is at, for error positions and contexts.
+#[derive(Clone, Copy)]
+enum Cur<'t> {
+    None,
+    Node(&'t Node),
+    Pipe(&'t Pipe),
+    Cmd(&'t Cmd),
+    Arg(&'t Arg),
+}
+
+pub(crate) struct Exec<'t, 's> {
+    set: &'t Templates,
+    sh: &'s mut Shared,
+    tree: &'t Tree,
+    vars: Vec<(&'t str, Value, bool)>,
+    cur: Cur<'t>,
+}
+
+fn param_name(p: Param) -> &'static str {
+    match p {
+        Param::Any => "interface {}",
+        Param::Str => "string",
+        Param::Int => "int",
+        Param::Int64 => "int64",
+        Param::Float => "float64",
+        Param::Bool => "bool",
+        Param::List => "[]interface {}",
+        Param::StrList => "[]string",
+        Param::Map => "map[string]interface {}",
+    }
+}
+
+/// What `{{ v }}` prints: Go's fmt of the value, `<no value>` for nil.
+pub fn print_value(v: &Value, out: &mut String) {
+    match v {
+        Value::Nil => out.push_str("<no value>"),
+        Value::Str(s) => out.push_str(s),
+        other => out.push_str(&crate::fmt::format_value(other)),
+    }
+}
+
+impl<'t, 's> Exec<'t, 's> {
+    pub(crate) fn new(set: &'t Templates, sh: &'s mut Shared, tree: &'t Tree, data: Value) -> Self {
+        Exec {
+            set,
+            sh,
+            tree,
+            vars: vec![("$", data, false)],
+            cur: Cur::None,
+        }
+    }
+
+    /// Executes `tree` with `data` as dot into a fresh buffer.
+    pub(crate) fn run_tree(&mut self, tree: &'t Tree, data: Value) -> ER<String> {
+        let mut out = String::new();
+        self.tree = tree;
+        self.vars = vec![("$", data.clone(), false)];
+        let dot = Dot {
+            v: data,
+            iface: false,
+        };
+        match self.walk_list(&dot, &tree.root, &mut out) {
+            Ok(()) | Err(Flow::Break) | Err(Flow::Continue) => Ok(out),
+            Err(Flow::Err(e)) => Err(e),
+        }
+    }
+
+    fn err(&self, message: impl Into<String>) -> Box<Error> {
+        let (pos, context) = match self.cur {
+            Cur::None => {
+                return Box::new(Error {
+                    kind: ErrorKind::Exec,
+                    name: self.tree.parse_name.to_string(),
+                    line: 0,
+                    col: 0,
+                    context: String::new(),
+                    executing: self.tree.name.clone(),
+                    message: format!("{}: {}", self.tree.name, message.into()),
+                })
+            }
+            Cur::Node(n) => (node_pos(n), n.to_string()),
+            Cur::Pipe(p) => (p.pos, p.to_string()),
+            Cur::Cmd(c) => (c.pos, c.to_string()),
+            Cur::Arg(a) => (a.pos(), a.to_string()),
+        };
+        let (line, col) = self.tree.line_col(pos);
+        Box::new(Error {
+            kind: ErrorKind::Exec,
+            name: self.tree.parse_name.to_string(),
+            line,
+            col,
+            context,
+            executing: self.tree.name.clone(),
+            message: message.into(),
+        })
+    }
+
+    fn step(&mut self) -> ER<()> {
+        self.sh.steps += 1;
+        let max = self.sh.opts.max_steps;
+        if max != 0 && self.sh.steps > max {
+            return Err(self.err(format!("execution exceeded the limit of {max} steps")));
+        }
+        Ok(())
+    }
+
+    fn check_out(&self, out: &str) -> ER<()> {
+        let max = self.sh.opts.max_output;
+        if max != 0 && out.len() > max {
+            return Err(self.err(format!("output exceeds the limit of {max} bytes")));
+        }
+        Ok(())
+    }
+
+    fn walk_list(&mut self, dot: &Dot, list: &'t [Node], out: &mut String) -> Result<(), Flow> {
+        for n in list {
+            self.walk(dot, n, out)?;
+        }
+        Ok(())
+    }
+
+    fn walk(&mut self, dot: &Dot, node: &'t Node, out: &mut String) -> Result<(), Flow> {
+        self.step()?;
+        self.cur = Cur::Node(node);
+        match node {
+            Node::Text(_, t) => {
+                out.push_str(t);
+                self.check_out(out)?;
+                Ok(())
+            }
+            Node::Action(_, pipe) => {
+                let v = self.eval_pipeline(dot, pipe)?;
+                if pipe.decl.is_empty() {
+                    self.cur = Cur::Node(node);
+                    print_value(&v, out);
+                    self.check_out(out)?;
+                }
+                Ok(())
+            }
+            Node::If(b) | Node::With(b) => {
+                let mark = self.vars.len();
+                let r = self.walk_if(dot, b, matches!(node, Node::With(_)), out);
+                self.vars.truncate(mark);
+                r
+            }
+            Node::Range(b) => {
+                let mark = self.vars.len();
+                let r = self.walk_range(dot, node, b, out);
+                self.vars.truncate(mark);
+                r
+            }
+            Node::Template(_, name, pipe) => {
+                self.walk_template(dot, node, name, pipe.as_ref(), out)
+            }
+            Node::Break(_) => Err(Flow::Break),
+            Node::Continue(_) => Err(Flow::Continue),
+        }
+    }
+
+    fn walk_if(
+        &mut self,
+        dot: &Dot,
+        b: &'t Branch,
+        with: bool,
+        out: &mut String,
+    ) -> Result<(), Flow> {
+        let v = self.eval_pipeline(dot, &b.pipe)?;
+        if v.truthy() {
+            if with {
+                self.walk_list(&Dot { v, iface: false }, &b.list, out)
+            } else {
+                self.walk_list(dot, &b.list, out)
+            }
+        } else if let Some(e) = &b.else_list {
+            self.walk_list(dot, e, out)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn set_top_var(&mut self, n: usize, v: Value, iface: bool) {
+        let len = self.vars.len();
+        if n <= len {
+            self.vars[len - n].1 = v;
+            self.vars[len - n].2 = iface;
+        }
+    }
+
+    fn set_var(&mut self, name: &str, v: Value) -> ER<()> {
+        for var in self.vars.iter_mut().rev() {
+            if var.0 == name {
+                var.1 = v;
+                var.2 = false;
+                return Ok(());
+            }
+        }
+        Err(self.err(format!("undefined variable: {name}")))
+    }
+
+    /// One range iteration; returns true on `{{break}}`.
+    fn range_once(
+        &mut self,
+        b: &'t Branch,
+        mark: usize,
+        index: Value,
+        elem: Value,
+        iface: bool,
+        out: &mut String,
+    ) -> Result<bool, Flow> {
+        let decl = &b.pipe.decl;
+        if !decl.is_empty() {
+            if b.pipe.is_assign {
+                let v = if decl.len() > 1 {
+                    index.clone()
+                } else {
+                    elem.clone()
+                };
+                self.set_var(&decl[0].1, v)?;
+            } else {
+                self.set_top_var(1, elem.clone(), iface);
+            }
+        }
+        if decl.len() > 1 {
+            if b.pipe.is_assign {
+                self.set_var(&decl[1].1, elem.clone())?;
+            } else {
+                self.set_top_var(2, index, false);
+            }
+        }
+        let r = self.walk_list(&Dot { v: elem, iface }, &b.list, out);
+        self.vars.truncate(mark);
+        match r {
+            Ok(()) | Err(Flow::Continue) => Ok(false),
+            Err(Flow::Break) => Ok(true),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn walk_range(
+        &mut self,
+        dot: &Dot,
+        node: &'t Node,
+        b: &'t Branch,
+        out: &mut String,
+    ) -> Result<(), Flow> {
+        self.cur = Cur::Node(node);
+        let mut val = self.eval_pipeline(dot, &b.pipe)?;
+        if let Value::Object(o) = &val {
+            let plain = o.to_plain();
+            if !plain.is_nil() {
+                val = plain;
+            }
+        }
+        let mark = self.vars.len();
+        let mut ran = false;
+        match &val {
+            Value::List(l) => {
+                let iface = l.elem == ElemType::Any;
+                let items = l.items.clone();
+                for (i, item) in items.iter().enumerate() {
+                    ran = true;
+                    self.step()?;
+                    if self.range_once(b, mark, Value::Int(i as i64), item.clone(), iface, out)? {
+                        break;
+                    }
+                }
+            }
+            Value::Bytes(bs) => {
+                let bs = bs.clone();
+                for (i, c) in bs.iter().enumerate() {
+                    ran = true;
+                    self.step()?;
+                    if self.range_once(
+                        b,
+                        mark,
+                        Value::Int(i as i64),
+                        Value::Uint(*c as u64),
+                        false,
+                        out,
+                    )? {
+                        break;
+                    }
+                }
+            }
+            Value::Map(m) => {
+                // Snapshot first: the body may mutate the map (Go's fmtsort copies too).
+                let entries: Vec<(String, Value)> = m
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                for (k, v) in entries {
+                    ran = true;
+                    self.step()?;
+                    if self.range_once(b, mark, Value::str(&k), v, true, out)? {
+                        break;
+                    }
+                }
+            }
+            Value::Int(n) | Value::Int64(n) => {
+                if b.pipe.decl.len() > 1 {
+                    return Err(self
+                        .err(format!(
+                            "can't use {} to iterate over more than one variable",
+                            crate::fmt::format_value(&val)
+                        ))
+                        .into());
+                }
+                for i in 0..(*n).max(0) {
+                    ran = true;
+                    self.step()?;
+                    let v = if matches!(val, Value::Int64(_)) {
+                        Value::Int64(i)
+                    } else {
+                        Value::Int(i)
+                    };
+                    if self.range_once(b, mark, Value::Nil, v, false, out)? {
+                        break;
+                    }
+                }
+            }
+            Value::Uint(n) => {
+                if b.pipe.decl.len() > 1 {
+                    return Err(self
+                        .err(format!(
+                            "can't use {} to iterate over more than one variable",
+                            crate::fmt::format_value(&val)
+                        ))
+                        .into());
+                }
+                for i in 0..*n {
+                    ran = true;
+                    self.step()?;
+                    if self.range_once(b, mark, Value::Nil, Value::Uint(i), false, out)? {
+                        break;
+                    }
+                }
+            }
+            Value::Nil => {}
+            other => {
+                return Err(self
+                    .err(format!(
+                        "range can't iterate over {}",
+                        crate::fmt::format_value(other)
+                    ))
+                    .into())
+            }
+        }
+        if !ran {
+            if let Some(e) = &b.else_list {
+                return self.walk_list(dot, e, out);
+            }
+        }
+        Ok(())
+    }
+
+    fn enter(&mut self) -> ER<()> {
+        if let Some(m) = self.sh.nest_error() {
+            return Err(self.err(m));
+        }
+        self.sh.depth += 1;
+        Ok(())
+    }
+
+    fn walk_template(
+        &mut self,
+        dot: &Dot,
+        node: &'t Node,
+        name: &str,
+        pipe: Option<&'t Pipe>,
+        out: &mut String,
+    ) -> Result<(), Flow> {
+        self.cur = Cur::Node(node);
+        let Some(tree) = self.set.get(name) else {
+            return Err(self
+                .err(format!("template {} not defined", go_quote(name)))
+                .into());
+        };
+        self.enter()?;
+        #[cfg(test)]
+        stack_probe::record(self.sh.depth);
+        let dv = match pipe {
+            Some(p) => match self.eval_pipeline(dot, p) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.sh.depth -= 1;
+                    return Err(e.into());
+                }
+            },
+            None => Value::Nil,
+        };
+        let saved_vars = std::mem::replace(&mut self.vars, vec![("$", dv.clone(), false)]);
+        let saved_tree = std::mem::replace(&mut self.tree, tree);
+        let r = self.walk_list(
+            &Dot {
+                v: dv,
+                iface: false,
+            },
+            &tree.root,
+            out,
+        );
+        self.tree = saved_tree;
+        self.vars = saved_vars;
+        self.sh.depth -= 1;
+        self.cur = Cur::Node(node);
+        match r {
+            Err(Flow::Err(e)) => Err(Flow::Err(e)),
+            _ => Ok(()),
+        }
+    }
+
+    fn eval_pipeline(&mut self, dot: &Dot, pipe: &'t Pipe) -> ER<Value> {
+        self.cur = Cur::Pipe(pipe);
+        let mut val: Option<Value> = None;
+        for cmd in &pipe.cmds {
+            val = Some(self.eval_command(dot, cmd, val)?);
+        }
+        let v = val.unwrap_or_default();
+        for (_, name) in &pipe.decl {
+            if pipe.is_assign {
+                self.set_var(name, v.clone())?;
+            } else {
+                self.vars.push((name, v.clone(), false));
+            }
+        }
+        Ok(v)
+    }
+
+    fn not_a_function(&self, args: &[Arg], fin: &Option<Value>) -> ER<()> {
+        if args.len() > 1 || fin.is_some() {
+            return Err(self.err(format!("can't give argument to non-function {}", args[0])));
+        }
+        Ok(())
+    }
+
+    fn eval_command(&mut self, dot: &Dot, cmd: &'t Cmd, fin: Option<Value>) -> ER<Value> {
+        let first = &cmd.args[0];
+        match first {
+            Arg::Field(_, fs) => {
+                self.cur = Cur::Arg(first);
+                return Ok(self
+                    .eval_field_chain(dot, (dot.v.clone(), dot.iface), fs, &cmd.args, fin)?
+                    .0);
+            }
+            Arg::Chain(..) => return Ok(self.eval_chain(dot, first, &cmd.args, fin)?.0),
+            Arg::Ident(_, def) => {
+                return self.eval_function(dot, first, def.0, Cur::Cmd(cmd), &cmd.args[1..], fin)
+            }
+            Arg::Pipe(_, p) => {
+                self.not_a_function(&cmd.args, &fin)?;
+                return self.eval_pipeline(dot, p);
+            }
+            Arg::Var(..) => return Ok(self.eval_variable(dot, first, &cmd.args, fin)?.0),
+            _ => {}
+        }
+        self.cur = Cur::Arg(first);
+        self.not_a_function(&cmd.args, &fin)?;
+        match first {
+            Arg::Bool(_, b) => Ok(Value::Bool(*b)),
+            Arg::Dot(_) => Ok(dot.v.clone()),
+            Arg::Nil(_) => Err(self.err("nil is not a command")),
+            Arg::Number(_, n) => self.ideal_constant(n),
+            Arg::Str(_, _, s) => Ok(Value::str(s)),
+            _ => Err(self.err(format!(
+                "can't evaluate command {}",
+                go_quote(&first.to_string())
+            ))),
+        }
+    }
+
+    fn ideal_constant(&self, n: &Number) -> ER<Value> {
+        let t = &n.text;
+        let is_hex_int = t.len() > 2
+            && t.starts_with('0')
+            && matches!(t.as_bytes()[1], b'x' | b'X')
+            && !t.contains(['p', 'P']);
+        let is_rune = t.starts_with('\'');
+        if n.is_complex {
+            return Err(self.err(format!("complex constant {t} is not supported")));
+        }
+        if n.is_float && !is_hex_int && !is_rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Ok(Value::Float(n.float));
+        }
+        if n.is_int {
+            return Ok(Value::Int(n.int));
+        }
+        if n.is_uint {
+            return Err(self.err(format!("{t} overflows int")));
+        }
+        Ok(Value::Nil)
+    }
+
+    fn var_value(&self, name: &str) -> ER<(Value, bool)> {
+        for v in self.vars.iter().rev() {
+            if v.0 == name {
+                return Ok((v.1.clone(), v.2));
+            }
+        }
+        Err(self.err(format!("undefined variable: {name}")))
+    }
+
+    fn eval_variable(
+        &mut self,
+        dot: &Dot,
+        arg: &'t Arg,
+        args: &'t [Arg],
+        fin: Option<Value>,
+    ) -> ER<(Value, bool)> {
+        self.cur = Cur::Arg(arg);
+        let Arg::Var(_, name, fields) = arg else {
+            return Err(self.err("internal error: not a variable"));
+        };
+        let v = self.var_value(name)?;
+        if fields.is_empty() {
+            self.not_a_function(
+                if args.is_empty() {
+                    std::slice::from_ref(arg)
+                } else {
+                    args
+                },
+                &fin,
+            )?;
+            return Ok(v);
+        }
+        self.eval_field_chain(dot, v, fields, args, fin)
+    }
+
+    fn eval_chain(
+        &mut self,
+        dot: &Dot,
+        arg: &'t Arg,
+        args: &'t [Arg],
+        fin: Option<Value>,
+    ) -> ER<(Value, bool)> {
+        self.cur = Cur::Arg(arg);
+        let Arg::Chain(_, node, fields) = arg else {
+            return Err(self.err("internal error: not a chain"));
+        };
+        if let Arg::Nil(_) = **node {
+            return Err(self.err(format!("indirection through explicit nil in {arg}")));
+        }
+        // Go reports a failing field at the last node evaluated (the receiver's).
+        let recv = self.eval_arg(dot, Param::Any, node)?;
+        self.eval_field_chain(dot, (recv, false), fields, args, fin)
+    }
+
+    fn eval_field_chain(
+        &mut self,
+        dot: &Dot,
+        mut recv: (Value, bool),
+        fields: &'t [Box<str>],
+        args: &'t [Arg],
+        fin: Option<Value>,
+    ) -> ER<(Value, bool)> {
+        let n = fields.len();
+        for f in &fields[..n.saturating_sub(1)] {
+            recv = self.eval_field(dot, f, &[], None, recv)?;
+        }
+        match fields.last() {
+            Some(last) => self.eval_field(dot, last, args, fin, recv),
+            None => Ok(recv),
+        }
+    }
+
+    fn eval_field(
+        &mut self,
+        dot: &Dot,
+        name: &str,
+        args: &'t [Arg],
+        fin: Option<Value>,
+        recv: (Value, bool),
+    ) -> ER<(Value, bool)> {
+        let has_args = args.len() > 1 || fin.is_some();
+        let (v, iface) = recv;
+        match v {
+            Value::Nil => {
+                if iface {
+                    Err(self.err(format!("nil pointer evaluating interface {{}}.{name}")))
+                } else {
+                    Ok((Value::Nil, false))
+                }
+            }
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.err(format!("{name} is not a method but has arguments")));
+                }
+                Ok((m.get(name).unwrap_or_default(), true))
+            }
+            Value::Object(o) => {
+                let saved = self.cur;
+                if has_args {
+                    let mut av = Vec::with_capacity(args.len());
+                    for a in args.iter().skip(1) {
+                        av.push(self.eval_arg(dot, Param::Any, a)?);
+                    }
+                    if let Some(f) = fin {
+                        av.push(f);
+                    }
+                    self.cur = saved;
+                    match o.call(name, &av) {
+                        Some(Ok(v)) => {
+                            let nil = v.is_nil();
+                            Ok((v, nil))
+                        }
+                        Some(Err(e)) => Err(self.err(format!("error calling {name}: {e}"))),
+                        None => {
+                            if o.field(name).is_some() {
+                                Err(self.err(format!(
+                                    "{name} has arguments but cannot be invoked as function"
+                                )))
+                            } else {
+                                Err(self.err(format!(
+                                    "can't evaluate field {name} in type {}",
+                                    o.type_name()
+                                )))
+                            }
+                        }
+                    }
+                } else {
+                    match o.field(name) {
+                        Some(Ok(v)) => {
+                            let nil = v.is_nil();
+                            Ok((v, nil))
+                        }
+                        Some(Err(e)) => Err(self.err(format!("error calling {name}: {e}"))),
+                        None => Err(self.err(format!(
+                            "can't evaluate field {name} in type {}",
+                            o.type_name()
+                        ))),
+                    }
+                }
+            }
+            other => {
+                let t = if iface {
+                    "interface {}".to_string()
+                } else {
+                    other.type_name()
+                };
+                Err(self.err(format!("can't evaluate field {name} in type {t}")))
+            }
+        }
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Dot,
+        ident: &'t Arg,
+        def: &'static FuncDef,
+        call_node: Cur<'t>,
+        args: &'t [Arg],
+        fin: Option<Value>,
+    ) -> ER<Value> {
+        self.cur = Cur::Arg(ident);
+        self.step()?;
+        let name = def.name;
+        if name == "and" || name == "or" {
+            if args.is_empty() && fin.is_none() {
+                return Err(self.err(format!(
+                    "wrong number of args for {name}: want at least 1 got 0"
+                )));
+            }
+            let mut v = Value::Nil;
+            for a in args {
+                v = self.eval_arg(dot, Param::Any, a)?;
+                if v.truthy() == (name == "or") {
+                    return Ok(v);
+                }
+            }
+            if let Some(f) = fin {
+                v = f;
+            }
+            return Ok(v);
+        }
+        if name == "call" && !args.is_empty() {
+            // Go names the callee by its source text: `non-function .Values.x of type string`.
+            let f = self.eval_arg(dot, Param::Any, &args[0])?;
+            if !f.is_nil() {
+                self.cur = call_node;
+                return Err(self.err(format!(
+                    "error calling call: non-function {} of type {}",
+                    args[0],
+                    f.type_name()
+                )));
+            }
+        }
+        let n_in = args.len() + fin.is_some() as usize;
+        let n_fixed = def.params.len();
+        match def.variadic {
+            Some(_) if n_in < n_fixed => {
+                return Err(self.err(format!(
+                    "wrong number of args for {name}: want at least {n_fixed} got {}",
+                    args.len()
+                )))
+            }
+            None if n_in != n_fixed => {
+                return Err(self.err(format!(
+                    "wrong number of args for {name}: want {n_fixed} got {n_in}"
+                )))
+            }
+            _ => {}
+        }
+        let param_at = |i: usize| -> Param {
+            if i < n_fixed {
+                def.params[i]
+            } else {
+                def.variadic.unwrap_or(Param::Any)
+            }
+        };
+        let mut argv = Vec::with_capacity(n_in);
+        for (i, a) in args.iter().enumerate() {
+            argv.push(self.eval_arg(dot, param_at(i), a)?);
+        }
+        if let Some(f) = fin {
+            let p = param_at(n_in - 1);
+            argv.push(self.validate(f, false, p)?);
+        }
+        match (def.call)(self, &argv) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                self.cur = call_node;
+                Err(self.err(format!("error calling {name}: {e}")))
+            }
+        }
+    }
+
+    fn validate(&self, v: Value, iface: bool, p: Param) -> ER<Value> {
+        if p == Param::Any {
+            return Ok(v);
+        }
+        if v.is_nil() {
+            if iface {
+                return Err(self.err(format!(
+                    "wrong type for value; expected {}; got interface {{}}",
+                    param_name(p)
+                )));
+            }
+            return match p {
+                Param::List => Ok(Value::list(Vec::new())),
+                Param::StrList => Ok(Value::typed_list(ElemType::Str, Vec::new())),
+                Param::Map => Ok(Value::empty_map()),
+                _ => Err(self.err(format!("invalid value; expected {}", param_name(p)))),
+            };
+        }
+        let ok = match (&v, p) {
+            (Value::Str(_), Param::Str)
+            | (Value::Int(_), Param::Int)
+            | (Value::Int64(_), Param::Int64)
+            | (Value::Float(_), Param::Float)
+            | (Value::Bool(_), Param::Bool)
+            | (Value::Map(_), Param::Map) => true,
+            (Value::List(l), Param::List) => l.elem == ElemType::Any,
+            (Value::List(l), Param::StrList) => l.elem == ElemType::Str,
+            _ => false,
+        };
+        if ok {
+            Ok(v)
+        } else {
+            Err(self.err(format!(
+                "wrong type for value; expected {}; got {}",
+                param_name(p),
+                v.type_name()
+            )))
+        }
+    }
+
+    fn eval_arg(&mut self, dot: &Dot, p: Param, arg: &'t Arg) -> ER<Value> {
+        self.cur = Cur::Arg(arg);
+        match arg {
+            Arg::Dot(_) => return self.validate(dot.v.clone(), dot.iface, p),
+            Arg::Nil(_) => {
+                return match p {
+                    Param::Any => Ok(Value::Nil),
+                    Param::List => Ok(Value::list(Vec::new())),
+                    Param::StrList => Ok(Value::typed_list(ElemType::Str, Vec::new())),
+                    Param::Map => Ok(Value::empty_map()),
+                    _ => Err(self.err(format!("cannot assign nil to {}", param_name(p)))),
+                }
+            }
+            Arg::Field(_, fs) => {
+                let (v, i) =
+                    self.eval_field_chain(dot, (dot.v.clone(), dot.iface), fs, &[], None)?;
+                return self.validate(v, i, p);
+            }
+            Arg::Var(..) => {
+                let (v, i) = self.eval_variable(dot, arg, &[], None)?;
+                return self.validate(v, i, p);
+            }
+            Arg::Pipe(_, pipe) => {
+                let v = self.eval_pipeline(dot, pipe)?;
+                return self.validate(v, false, p);
+            }
+            Arg::Ident(_, def) => {
+                let v = self.eval_function(dot, arg, def.0, Cur::Arg(arg), &[], None)?;
+                return self.validate(v, false, p);
+            }
+            Arg::Chain(..) => {
+                let (v, i) = self.eval_chain(dot, arg, &[], None)?;
+                return self.validate(v, i, p);
+            }
+            _ => {}
+        }
+        match p {
+            Param::Bool => match arg {
+                Arg::Bool(_, b) => Ok(Value::Bool(*b)),
+                _ => Err(self.err(format!("expected bool; found {arg}"))),
+            },
+            Param::Float => match arg {
+                Arg::Number(_, n) if n.is_float => Ok(Value::Float(n.float)),
+                _ => Err(self.err(format!("expected float; found {arg}"))),
+            },
+            Param::Int | Param::Int64 => match arg {
+                Arg::Number(_, n) if n.is_int => Ok(if p == Param::Int {
+                    Value::Int(n.int)
+                } else {
+                    Value::Int64(n.int)
+                }),
+                _ => Err(self.err(format!("expected integer; found {arg}"))),
+            },
+            Param::Str => match arg {
+                Arg::Str(_, _, s) => Ok(Value::str(s)),
+                _ => Err(self.err(format!("expected string; found {arg}"))),
+            },
+            Param::Any => match arg {
+                Arg::Bool(_, b) => Ok(Value::Bool(*b)),
+                Arg::Number(_, n) => self.ideal_constant(n),
+                Arg::Str(_, _, s) => Ok(Value::str(s)),
+                _ => Err(self.err(format!(
+                    "can't handle assignment of {arg} to empty interface argument"
+                ))),
+            },
+            Param::List | Param::StrList | Param::Map => Err(self.err(format!(
+                "can't handle {arg} for arg of type {}",
+                param_name(p)
+            ))),
+        }
+    }
+
+    /// Executes a named template in a fresh scope (helm's `include`).
+    fn exec_named(&mut self, name: &str, data: &Value) -> Result<String, String> {
+        let Some(tree) = self.set.get(name) else {
+            return Err(format!(
+                "template: no template {} associated with template {}",
+                go_quote(name),
+                go_quote(self.set.root_name())
+            ));
+        };
+        let mut sub = Exec::new(self.set, &mut *self.sh, tree, data.clone());
+        sub.run_tree(tree, data.clone()).map_err(|e| e.to_string())
+    }
+}
+
+fn node_pos(n: &Node) -> u32 {
+    match n {
+        Node::Text(p, _)
+        | Node::Action(p, _)
+        | Node::Template(p, _, _)
+        | Node::Break(p)
+        | Node::Continue(p) => *p,
+        Node::If(b) | Node::With(b) | Node::Range(b) => b.pos,
+    }
+}
+
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Host for Exec<'_, '_> {
+    fn rand_u64(&mut self) -> u64 {
+        splitmix(&mut self.sh.rng)
+    }
+
+    fn now(&self) -> (i64, u32) {
+        if let Some(t) = self.sh.opts.now {
+            return t;
+        }
+        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => (d.as_secs() as i64, d.subsec_nanos()),
+            Err(_) => (0, 0),
+        }
+    }
+
+    fn include(&mut self, name: &str, data: &Value) -> Result<String, String> {
+        #[cfg(test)]
+        stack_probe::record(self.sh.depth + 1);
+        let count = self.sh.include_counts.entry(name.to_string()).or_insert(0);
+        if *count > INCLUDE_MAX {
+            return Err(format!(
+                "rendering template has a nested reference name: {name}: unable to execute template"
+            ));
+        }
+        *count += 1;
+        let r = if let Some(m) = self.sh.nest_error() {
+            Err(m)
+        } else {
+            self.sh.depth += 1;
+            let r = self.exec_named(name, data);
+            self.sh.depth -= 1;
+            r
+        };
+        if let Some(c) = self.sh.include_counts.get_mut(name) {
+            *c = c.saturating_sub(1);
+        }
+        r
+    }
+
+    fn tpl(&mut self, text: &str, data: &Value) -> Result<String, String> {
+        if let Some(m) = self.sh.nest_error() {
+            return Err(m);
+        }
+        let root = self.set.root_name().to_string();
+        let trees = match parse(&root, text) {
+            Ok(t) => t,
+            Err(e) => return Err(format!("cannot parse template {}: {e}", go_quote(text))),
+        };
+        let mut set = self.set.clone();
+        let mut it = trees.into_iter();
+        let main = match it.next() {
+            Some(m) => Arc::new(m),
+            None => return Ok(String::new()),
+        };
+        for t in it {
+            set.associate(t);
+        }
+        if !main.is_empty() || !set.has(&root) {
+            set.associate_arc(main.clone());
+        }
+        self.sh.depth += 1;
+        let r = {
+            let mut sub = Exec::new(&set, &mut *self.sh, &main, data.clone());
+            sub.run_tree(&main, data.clone())
+        };
+        self.sh.depth -= 1;
+        match r {
+            Ok(s) => Ok(s.replace("<no value>", "")),
+            Err(e) => Err(format!(
+                "error during tpl function execution for {}: {e}",
+                go_quote(text)
+            )),
+        }
+    }
+}
+
+/// Test-only measurement of native stack used per nesting level.
+#[cfg(test)]
+pub(crate) mod stack_probe {
+    use std::cell::Cell;
+    thread_local! {
+        pub static AT: Cell<(usize, usize, usize, usize)> = const { Cell::new((0, 0, 0, 0)) };
+    }
+    /// Records the stack address at depth 10 and at the deepest depth seen.
+    pub fn record(depth: usize) {
+        let marker = 0u8;
+        let addr = &marker as *const u8 as usize;
+        AT.with(|c| {
+            let (d10, a10, dmax, amax) = c.get();
+            if depth == 10 {
+                c.set((10, addr, dmax, amax));
+            } else if depth > dmax {
+                c.set((d10, a10, depth, addr));
+            }
+        });
+    }
+    /// Bytes of stack per nesting level between depth 10 and the deepest level.
+    pub fn per_level() -> usize {
+        AT.with(|c| {
+            let (d10, a10, dmax, amax) = c.get();
+            if dmax <= d10 {
+                return 0;
+            }
+            a10.abs_diff(amax) / (dmax - d10)
+        })
+    }
+}

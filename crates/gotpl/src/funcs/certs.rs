@@ -1,0 +1,803 @@
+//! Sprig's key and certificate generators: `genPrivateKey`, `genCA`, `genSelfSignedCert`,
+//! `genSignedCert` (and their `WithKey` forms) and `buildCustomCert`.
+//!
+//! Certificates are X.509 v3 DER built by hand with the fields, extension order and encodings
+//! Go's `x509.CreateCertificate` produces for sprig's template (KeyUsage critical, ExtKeyUsage
+//! server+client auth, BasicConstraints critical, SubjectKeyId on CAs (first 160 bits of the
+//! SHA-256 of the key, Go 1.25), AuthorityKeyId from the signer, SANs DNS-then-IP), so PEM
+//! shapes and line counts match helm's. Keys: RSA (2048 for certificates, 4096 for
+//! `genPrivateKey "rsa"`), ECDSA P-256, Ed25519. DSA is not supported.
+
+use crate::func::{FuncDef, Host};
+use crate::funcs::crypto::{rand_bytes, HostRng};
+use crate::funcs::encoding::{b64_decode, b64_encode};
+use crate::value::{Map, Object, Value};
+use p256::ecdsa::signature::Signer as _;
+use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
+use rsa::pkcs8::DecodePrivateKey;
+use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+use std::rc::Rc;
+
+// ---- DER writing -------------------------------------------------------------------------
+
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else {
+        let bytes: Vec<u8> = n
+            .to_be_bytes()
+            .iter()
+            .copied()
+            .skip_while(|&b| b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend_from_slice(&bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+    tlv(0x30, &parts.concat())
+}
+
+/// A non-negative INTEGER from big-endian magnitude bytes.
+fn uint(bytes: &[u8]) -> Vec<u8> {
+    let mut b: Vec<u8> = bytes.iter().copied().skip_while(|&x| x == 0).collect();
+    if b.is_empty() || b[0] & 0x80 != 0 {
+        b.insert(0, 0);
+    }
+    tlv(0x02, &b)
+}
+
+fn oid(dotted: &[u64]) -> Vec<u8> {
+    let mut body = Vec::new();
+    let mut arcs = vec![dotted[0] * 40 + dotted.get(1).copied().unwrap_or(0)];
+    arcs.extend_from_slice(dotted.get(2..).unwrap_or(&[]));
+    for a in arcs {
+        let mut chunk = vec![(a & 0x7f) as u8];
+        let mut v = a >> 7;
+        while v > 0 {
+            chunk.push(0x80 | (v & 0x7f) as u8);
+            v >>= 7;
+        }
+        chunk.reverse();
+        body.extend(chunk);
+    }
+    tlv(0x06, &body)
+}
+
+fn bit_string(bytes: &[u8], unused: u8) -> Vec<u8> {
+    let mut b = vec![unused];
+    b.extend_from_slice(bytes);
+    tlv(0x03, &b)
+}
+
+fn octets(bytes: &[u8]) -> Vec<u8> {
+    tlv(0x04, bytes)
+}
+
+const NULL: [u8; 2] = [0x05, 0x00];
+
+/// PEM with 64-column base64 lines, as Go's `pem.Encode`.
+fn pem(kind: &str, der: &[u8]) -> String {
+    let b = b64_encode(der);
+    let mut out = format!("-----BEGIN {kind}-----\n");
+    for chunk in b.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {kind}-----\n"));
+    out
+}
+
+/// The first PEM block of `s`: (type, DER bytes).
+fn pem_decode(s: &str) -> Option<(String, Vec<u8>)> {
+    let start = s.find("-----BEGIN ")?;
+    let rest = &s[start + 11..];
+    let end_type = rest.find("-----")?;
+    let kind = rest[..end_type].to_string();
+    let body_start = &rest[end_type + 5..];
+    let end_marker = format!("-----END {kind}-----");
+    let body_end = body_start.find(&end_marker)?;
+    let body: String = body_start[..body_end]
+        .lines()
+        .filter(|l| !l.contains(':'))
+        .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
+        .collect();
+    Some((kind, b64_decode(&body).ok()?))
+}
+
+// ---- DER reading (just enough for a certificate) ----------------------------------------------
+
+/// One TLV split off a buffer: (tag, whole TLV, content, rest of the buffer).
+type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+fn read_tlv(d: &[u8]) -> Option<Tlv<'_>> {
+    let tag = *d.first()?;
+    let l0 = *d.get(1)? as usize;
+    let (len, hdr) = if l0 < 0x80 {
+        (l0, 2)
+    } else {
+        let n = l0 & 0x7f;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | *d.get(2 + i)? as usize;
+        }
+        (len, 2 + n)
+    };
+    let end = hdr.checked_add(len)?;
+    let whole = d.get(..end)?;
+    Some((tag, whole, &whole[hdr..], &d[end..]))
+}
+
+/// What signing needs from a CA certificate: its raw subject and subject key id.
+struct ParsedCert {
+    subject: Vec<u8>,
+    skid: Option<Vec<u8>>,
+}
+
+fn parse_cert(der: &[u8]) -> Option<ParsedCert> {
+    let (_, _, cert, _) = read_tlv(der)?;
+    let (_, _, tbs, _) = read_tlv(cert)?;
+    let mut rest = tbs;
+    let (tag, _, _, r) = read_tlv(rest)?;
+    if tag == 0xa0 {
+        rest = r;
+    }
+    let (_, _, _, r) = read_tlv(rest)?; // serial
+    let (_, _, _, r) = read_tlv(r)?; // signature algorithm
+    let (_, _, _, r) = read_tlv(r)?; // issuer
+    let (_, _, _, r) = read_tlv(r)?; // validity
+    let (_, subject, _, r) = read_tlv(r)?;
+    let (_, _, _, mut r) = read_tlv(r)?; // public key info
+    let mut skid = None;
+    while let Some((tag, _, content, next)) = read_tlv(r) {
+        if tag == 0xa3 {
+            let (_, _, mut exts, _) = read_tlv(content)?;
+            while let Some((_, _, ext, more)) = read_tlv(exts) {
+                let (_, id, _, mut v) = read_tlv(ext)?;
+                if let Some((0x01, _, _, after)) = read_tlv(v) {
+                    v = after;
+                }
+                if id == oid(&[2, 5, 29, 14]).as_slice() {
+                    let (_, _, inner, _) = read_tlv(v)?;
+                    let (_, _, keyid, _) = read_tlv(inner)?;
+                    skid = Some(keyid.to_vec());
+                }
+                exts = more;
+            }
+        }
+        r = next;
+    }
+    Some(ParsedCert {
+        subject: subject.to_vec(),
+        skid,
+    })
+}
+
+// ---- keys ----------------------------------------------------------------------------------
+
+enum Key {
+    Rsa(Box<rsa::PrivateKey>),
+    Ec(p256::SecretKey),
+    Ed(ed25519_dalek::SigningKey),
+}
+
+fn rsa_key(h: &mut dyn Host, bits: usize) -> Result<Key, String> {
+    rsa::PrivateKey::new(&mut HostRng(h), bits)
+        .map(|k| Key::Rsa(Box::new(k)))
+        .map_err(|e| format!("error generating rsa key: {e}"))
+}
+
+fn ec_key(h: &mut dyn Host) -> Key {
+    loop {
+        if let Ok(k) = p256::SecretKey::from_slice(&rand_bytes(h, 32)) {
+            return Key::Ec(k);
+        }
+    }
+}
+
+fn ed_key(h: &mut dyn Host) -> Key {
+    let mut seed = [0u8; 32];
+    seed.copy_from_slice(&rand_bytes(h, 32));
+    Key::Ed(ed25519_dalek::SigningKey::from_bytes(&seed))
+}
+
+const OID_RSA: &[u64] = &[1, 2, 840, 113_549, 1, 1, 1];
+const OID_RSA_SHA256: &[u64] = &[1, 2, 840, 113_549, 1, 1, 11];
+const OID_EC: &[u64] = &[1, 2, 840, 10_045, 2, 1];
+const OID_P256: &[u64] = &[1, 2, 840, 10_045, 3, 1, 7];
+const OID_ECDSA_SHA256: &[u64] = &[1, 2, 840, 10_045, 4, 3, 2];
+const OID_ED25519: &[u64] = &[1, 3, 101, 112];
+
+impl Key {
+    /// The key in the PEM form sprig's `pemBlockForKey` writes.
+    fn pem(&self) -> Result<String, String> {
+        match self {
+            Key::Rsa(k) => {
+                let der = k
+                    .to_pkcs1_der()
+                    .map_err(|e| format!("error pem-encoding key: {e}"))?;
+                Ok(pem("RSA PRIVATE KEY", der.as_bytes()))
+            }
+            Key::Ec(k) => {
+                let der = k
+                    .to_sec1_der()
+                    .map_err(|e| format!("error pem-encoding key: {e}"))?;
+                Ok(pem("EC PRIVATE KEY", &der))
+            }
+            Key::Ed(k) => {
+                let pkcs8 = seq(&[
+                    uint(&[0]),
+                    seq(&[oid(OID_ED25519)]),
+                    octets(&octets(&k.to_bytes())),
+                ]);
+                Ok(pem("PRIVATE KEY", &pkcs8))
+            }
+        }
+    }
+
+    fn spki(&self) -> Result<Vec<u8>, String> {
+        let (alg, bits) = match self {
+            Key::Rsa(k) => {
+                let pk = k
+                    .to_public_key()
+                    .to_pkcs1_der()
+                    .map_err(|e| format!("error retrieving public key: {e}"))?;
+                (seq(&[oid(OID_RSA), NULL.to_vec()]), pk.as_bytes().to_vec())
+            }
+            Key::Ec(k) => (
+                seq(&[oid(OID_EC), oid(OID_P256)]),
+                k.public_key().to_sec1_bytes().to_vec(),
+            ),
+            Key::Ed(k) => (
+                seq(&[oid(OID_ED25519)]),
+                k.verifying_key().to_bytes().to_vec(),
+            ),
+        };
+        Ok(seq(&[alg, bit_string(&bits, 0)]))
+    }
+
+    /// The raw public key bits (for the subject key id).
+    fn public_bits(&self) -> Result<Vec<u8>, String> {
+        let spki = self.spki()?;
+        let (_, _, body, _) = read_tlv(&spki).ok_or("bad key")?;
+        let (_, _, _, r) = read_tlv(body).ok_or("bad key")?;
+        let (_, _, bits, _) = read_tlv(r).ok_or("bad key")?;
+        Ok(bits.get(1..).unwrap_or(&[]).to_vec())
+    }
+
+    fn sig_alg(&self) -> Vec<u8> {
+        match self {
+            Key::Rsa(_) => seq(&[oid(OID_RSA_SHA256), NULL.to_vec()]),
+            Key::Ec(_) => seq(&[oid(OID_ECDSA_SHA256)]),
+            Key::Ed(_) => seq(&[oid(OID_ED25519)]),
+        }
+    }
+
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, String> {
+        match self {
+            Key::Rsa(k) => {
+                // DigestInfo prefix for SHA-256 (RFC 8017 §9.2).
+                let mut di = vec![
+                    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
+                    0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+                ];
+                di.extend_from_slice(&Sha256::digest(msg));
+                k.sign(rsa::Pkcs1v15Sign::new_unprefixed(), &di)
+                    .map_err(|e| format!("error creating certificate: {e}"))
+            }
+            Key::Ec(k) => {
+                let sk = p256::ecdsa::SigningKey::from(k);
+                let sig: p256::ecdsa::Signature = sk.sign(msg);
+                let (r, s) = sig.split_bytes();
+                Ok(seq(&[uint(&r), uint(&s)]))
+            }
+            Key::Ed(k) => {
+                use ed25519_dalek::Signer as _;
+                Ok(k.sign(msg).to_bytes().to_vec())
+            }
+        }
+    }
+}
+
+/// Sprig's `parsePrivateKeyPEM`.
+fn parse_key(pem_text: &str) -> Result<Key, String> {
+    let (kind, der) = pem_decode(pem_text).ok_or("no PEM data in input")?;
+    if kind == "PRIVATE KEY" {
+        if let Ok(k) = rsa::PrivateKey::from_pkcs8_der(&der) {
+            return Ok(Key::Rsa(Box::new(k)));
+        }
+        if let Ok(k) = p256::SecretKey::from_pkcs8_der(&der) {
+            return Ok(Key::Ec(k));
+        }
+        let ed_prefix = seq(&[uint(&[0]), seq(&[oid(OID_ED25519)])]);
+        if der.len() == 48 && der[2..].starts_with(&ed_prefix[2..]) {
+            let mut seed = [0u8; 32];
+            seed.copy_from_slice(&der[16..48]);
+            return Ok(Key::Ed(ed25519_dalek::SigningKey::from_bytes(&seed)));
+        }
+        return Err("decoding PEM as PKCS#8: x509: failed to parse private key".into());
+    }
+    let Some(prefix) = kind.strip_suffix(" PRIVATE KEY") else {
+        return Err(format!("no private key data in PEM block of type {kind}"));
+    };
+    match prefix {
+        "RSA" => rsa::PrivateKey::from_pkcs1_der(&der)
+            .map(|k| Key::Rsa(Box::new(k)))
+            .map_err(|e| format!("parsing RSA private key from PEM: {e}")),
+        "EC" => p256::SecretKey::from_sec1_der(&der)
+            .map(Key::Ec)
+            .map_err(|e| format!("parsing EC private key from PEM: {e}")),
+        _ => Err(format!("invalid private key type {kind}")),
+    }
+}
+
+// ---- certificates ----------------------------------------------------------------------------
+
+fn name(cn: &str) -> Vec<u8> {
+    if cn.is_empty() {
+        return seq(&[]);
+    }
+    let printable = cn
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b" '()+,-./:=?*&".contains(&b));
+    let value = tlv(if printable { 0x13 } else { 0x0c }, cn.as_bytes());
+    seq(&[tlv(0x31, &seq(&[oid(&[2, 5, 4, 3]), value]))])
+}
+
+fn time_der(secs: i64) -> Vec<u8> {
+    use crate::funcs::dates::{format, GoTime};
+    let t = GoTime::utc(secs, 0);
+    let year: i64 = format(&t, "2006").parse().unwrap_or(0);
+    if (1950..2050).contains(&year) {
+        tlv(0x17, format(&t, "060102150405Z").as_bytes())
+    } else {
+        tlv(0x18, format(&t, "20060102150405Z").as_bytes())
+    }
+}
+
+fn extension(id: &[u64], critical: bool, value: Vec<u8>) -> Vec<u8> {
+    let mut parts = vec![oid(id)];
+    if critical {
+        parts.push(vec![0x01, 0x01, 0xff]);
+    }
+    parts.push(octets(&value));
+    seq(&parts)
+}
+
+struct Template {
+    cn: String,
+    ips: Vec<IpAddr>,
+    dns: Vec<String>,
+    days: i64,
+    is_ca: bool,
+}
+
+/// Go's `x509.CreateCertificate` for sprig's template; returns (cert PEM, key PEM).
+fn create(
+    h: &mut dyn Host,
+    t: &Template,
+    key: &Key,
+    parent: Option<(&ParsedCert, &Key)>,
+) -> Result<(String, String), String> {
+    let serial = rand_bytes(h, 16);
+    let (now, _) = h.now();
+    let subject = name(&t.cn);
+    let (issuer, signer, parent_skid) = match parent {
+        Some((pc, k)) => (pc.subject.clone(), k, pc.skid.clone()),
+        None => (subject.clone(), key, None),
+    };
+    let mut exts = Vec::new();
+    // KeyUsage: digitalSignature | keyEncipherment (| certSign for a CA), minimal bit string.
+    let ku = if t.is_ca {
+        bit_string(&[0xa4], 2)
+    } else {
+        bit_string(&[0xa0], 5)
+    };
+    exts.push(extension(&[2, 5, 29, 15], true, ku));
+    exts.push(extension(
+        &[2, 5, 29, 37],
+        false,
+        seq(&[
+            oid(&[1, 3, 6, 1, 5, 5, 7, 3, 1]),
+            oid(&[1, 3, 6, 1, 5, 5, 7, 3, 2]),
+        ]),
+    ));
+    let bc = if t.is_ca {
+        seq(&[vec![0x01, 0x01, 0xff]])
+    } else {
+        seq(&[])
+    };
+    exts.push(extension(&[2, 5, 29, 19], true, bc));
+    if t.is_ca {
+        let skid = Sha256::digest(key.public_bits()?)[..20].to_vec();
+        exts.push(extension(&[2, 5, 29, 14], false, octets(&skid)));
+    }
+    if let Some(akid) = parent_skid.filter(|_| issuer != subject) {
+        exts.push(extension(&[2, 5, 29, 35], false, seq(&[tlv(0x80, &akid)])));
+    }
+    if !t.dns.is_empty() || !t.ips.is_empty() {
+        let mut sans: Vec<Vec<u8>> = t.dns.iter().map(|d| tlv(0x82, d.as_bytes())).collect();
+        for ip in &t.ips {
+            let bytes = match ip {
+                IpAddr::V4(v) => v.octets().to_vec(),
+                IpAddr::V6(v) => match v.to_ipv4_mapped() {
+                    Some(v4) => v4.octets().to_vec(),
+                    None => v.octets().to_vec(),
+                },
+            };
+            sans.push(tlv(0x87, &bytes));
+        }
+        exts.push(extension(&[2, 5, 29, 17], t.cn.is_empty(), seq(&sans)));
+    }
+    let tbs = seq(&[
+        tlv(0xa0, &uint(&[2])),
+        uint(&serial),
+        signer.sig_alg(),
+        issuer,
+        seq(&[
+            time_der(now),
+            time_der(now.saturating_add(t.days.saturating_mul(86_400))),
+        ]),
+        subject,
+        key.spki()?,
+        tlv(0xa3, &seq(&exts)),
+    ]);
+    let sig = signer.sign(&tbs)?;
+    let cert = seq(&[tbs, signer.sig_alg(), bit_string(&sig, 0)]);
+    Ok((pem("CERTIFICATE", &cert), key.pem()?))
+}
+
+/// Sprig's `certificate` struct (`.Cert`, `.Key`).
+pub struct Certificate {
+    pub cert: String,
+    pub key: String,
+}
+
+impl Object for Certificate {
+    fn type_name(&self) -> &str {
+        "sprig.certificate"
+    }
+    fn field(&self, name: &str) -> Option<Result<Value, String>> {
+        match name {
+            "Cert" => Some(Ok(Value::str(&self.cert))),
+            "Key" => Some(Ok(Value::str(&self.key))),
+            _ => None,
+        }
+    }
+    fn print(&self) -> String {
+        format!("{{{} {}}}", self.cert, self.key)
+    }
+    fn to_plain(&self) -> Value {
+        let m = Map::new();
+        m.insert("Cert", Value::str(&self.cert));
+        m.insert("Key", Value::str(&self.key));
+        Value::Map(m)
+    }
+}
+
+fn cert_value(cert: String, key: String) -> Value {
+    Value::Object(Rc::new(Certificate { cert, key }))
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+fn int(v: &Value) -> i64 {
+    match v {
+        Value::Int(i) | Value::Int64(i) => *i,
+        _ => 0,
+    }
+}
+
+fn items(v: &Value) -> Vec<Value> {
+    v.as_list()
+        .map(|l| l.items.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn ips_arg(v: &Value) -> Result<Vec<IpAddr>, String> {
+    items(v)
+        .iter()
+        .map(|ip| match ip {
+            Value::Str(x) => x
+                .parse::<IpAddr>()
+                .map_err(|_| format!("error parsing ip: {x}")),
+            other => Err(format!(
+                "error parsing ip: {} is not a string",
+                crate::fmt::format_value(other)
+            )),
+        })
+        .collect()
+}
+
+fn dns_arg(v: &Value) -> Result<Vec<String>, String> {
+    items(v)
+        .iter()
+        .map(|d| match d {
+            Value::Str(x) => Ok(x.to_string()),
+            other => Err(format!(
+                "error processing alternate dns name: {} is not a string",
+                crate::fmt::format_value(other)
+            )),
+        })
+        .collect()
+}
+
+fn ca_arg(v: &Value) -> Result<(String, String), String> {
+    match v {
+        Value::Object(o) if o.type_name() == "sprig.certificate" => {
+            let get = |f: &str| match o.field(f) {
+                Some(Ok(Value::Str(x))) => x.to_string(),
+                _ => String::new(),
+            };
+            Ok((get("Cert"), get("Key")))
+        }
+        other => Err(format!(
+            "wrong type for value; expected sprig.certificate; got {}",
+            other.type_name()
+        )),
+    }
+}
+
+fn gen_private_key(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
+    let key = match s(&a[0]) {
+        "" | "rsa" => rsa_key(h, 4096),
+        "ecdsa" => Ok(ec_key(h)),
+        "ed25519" => Ok(ed_key(h)),
+        "dsa" => Err("failed to generate dsa params: DSA keys are not supported".into()),
+        other => return Ok(Value::str(format!("Unknown type {other}"))),
+    };
+    // Sprig returns failures as the string result.
+    Ok(Value::str(match key.and_then(|k| k.pem()) {
+        Ok(p) => p,
+        Err(e) => format!("failed to generate private key: {e}"),
+    }))
+}
+
+fn template(a: &[Value], is_ca: bool) -> Result<Template, String> {
+    if is_ca {
+        return Ok(Template {
+            cn: s(&a[0]).to_string(),
+            ips: vec![],
+            dns: vec![],
+            days: int(&a[1]),
+            is_ca,
+        });
+    }
+    Ok(Template {
+        cn: s(&a[0]).to_string(),
+        ips: ips_arg(&a[1])?,
+        dns: dns_arg(&a[2])?,
+        days: int(&a[3]),
+        is_ca,
+    })
+}
+
+fn gen_ca(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
+    let key = rsa_key(h, 2048)?;
+    let (c, k) = create(h, &template(a, true)?, &key, None)?;
+    Ok(cert_value(c, k))
+}
+
+fn gen_ca_with_key(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
+    let key = parse_key(s(&a[2])).map_err(|e| format!("parsing private key: {e}"))?;
+    let (c, k) = create(h, &template(a, true)?, &key, None)?;
+    Ok(cert_value(c, k))
+}
+
+fn gen_self_signed(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
+    let t = template(a, false)?;
+    let key = rsa_key(h, 2048)?;
+    let (c, k) = create(h, &t, &key, None)?;
+    Ok(cert_value(c, k))
+}
+
+fn gen_self_signed_with_key(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
+    let t = template(a, false)?;
+    let key = parse_key(s(&a[4])).map_err(|e| format!("parsing private key: {e}"))?;
+    let (c, k) = create(h, &t, &key, None)?;
+    Ok(cert_value(c, k))
+}
+
+fn signed(h: &mut dyn Host, a: &[Value], key: Key) -> Result<Value, String> {
+    let (ca_cert, ca_key) = ca_arg(&a[4])?;
+    let (_, der) = pem_decode(&ca_cert).ok_or("unable to decode certificate")?;
+    let parsed = parse_cert(&der)
+        .ok_or("error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate")?;
+    let signer = parse_key(&ca_key).map_err(|e| format!("error parsing private key: {e}"))?;
+    let t = template(a, false)?;
+    let (c, k) = create(h, &t, &key, Some((&parsed, &signer)))?;
+    Ok(cert_value(c, k))
+}
+
+fn gen_signed(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
+    // Validate the arguments before spending time on a key.
+    template(a, false)?;
+    ca_arg(&a[4])?;
+    let key = rsa_key(h, 2048)?;
+    signed(h, a, key)
+}
+
+fn gen_signed_with_key(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
+    let key = parse_key(s(&a[5])).map_err(|e| format!("parsing private key: {e}"))?;
+    signed(h, a, key)
+}
+
+fn build_custom_cert(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
+    let cert = b64_decode(s(&a[0])).map_err(|_| "unable to decode base64 certificate")?;
+    let key = b64_decode(s(&a[1])).map_err(|_| "unable to decode base64 private key")?;
+    let cert = String::from_utf8_lossy(&cert).into_owned();
+    let key = String::from_utf8_lossy(&key).into_owned();
+    let (_, der) = pem_decode(&cert).ok_or("unable to decode certificate")?;
+    parse_cert(&der)
+        .ok_or("error parsing certificate: decodedCert.Bytes: x509: malformed certificate")?;
+    parse_key(&key).map_err(|e| format!("error parsing private key: {e}"))?;
+    Ok(cert_value(cert, key))
+}
+
+pub const FUNCS: &[FuncDef] = crate::funcs![
+    "genPrivateKey"(Str) => gen_private_key,
+    "genCA"(Str, Int) => gen_ca,
+    "genCAWithKey"(Str, Int, Str) => gen_ca_with_key,
+    "genSelfSignedCert"(Str, List, List, Int) => gen_self_signed,
+    "genSelfSignedCertWithKey"(Str, List, List, Int, Str) => gen_self_signed_with_key,
+    "genSignedCert"(Str, List, List, Int, Any) => gen_signed,
+    "genSignedCertWithKey"(Str, List, List, Int, Any, Str) => gen_signed_with_key,
+    "buildCustomCert"(Str, Str) => build_custom_cert,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::funcs::c_testutil::{call_with, TestHost};
+
+    fn field(v: &Value, f: &str) -> String {
+        match v {
+            Value::Object(o) => match o.field(f) {
+                Some(Ok(Value::Str(s))) => s.to_string(),
+                _ => panic!("no field {f}"),
+            },
+            _ => panic!("not an object"),
+        }
+    }
+
+    #[test]
+    fn ca_and_signed_cert_shapes() {
+        let mut h = TestHost::default();
+        let ca = call_with(&mut h, FUNCS, "genCA", &["my-ca".into(), Value::Int(365)]).unwrap();
+        let cert = field(&ca, "Cert");
+        let key = field(&ca, "Key");
+        assert!(cert.starts_with("-----BEGIN CERTIFICATE-----\n"));
+        assert!(key.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
+        // helm's 2048-bit RSA keys are 27 PEM lines (25 of base64).
+        assert_eq!(key.lines().count(), 27);
+        let (_, der) = pem_decode(&cert).unwrap();
+        let parsed = parse_cert(&der).unwrap();
+        assert_eq!(parsed.subject, name("my-ca"));
+        assert_eq!(parsed.skid.as_ref().map(Vec::len), Some(20));
+        let ips = Value::list(vec!["10.0.0.1".into()]);
+        let dns = Value::list(vec!["svc.ns.svc".into()]);
+        let leaf = call_with(
+            &mut h,
+            FUNCS,
+            "genSignedCert",
+            &["svc".into(), ips, dns, Value::Int(365), ca.clone()],
+        )
+        .unwrap();
+        let (_, der) = pem_decode(&field(&leaf, "Cert")).unwrap();
+        let p = parse_cert(&der).unwrap();
+        assert_eq!(p.subject, name("svc"));
+        assert!(p.skid.is_none());
+        // The leaf names the CA as issuer and carries the CA's key id.
+        let (_, _, c, _) = read_tlv(&der).unwrap();
+        let (_, _, tbs, _) = read_tlv(c).unwrap();
+        assert!(tbs
+            .windows(parsed.subject.len())
+            .any(|w| w == parsed.subject));
+        let akid = parsed.skid.unwrap();
+        assert!(tbs.windows(akid.len()).any(|w| w == akid.as_slice()));
+    }
+
+    #[test]
+    fn private_keys_round_trip() {
+        let mut h = TestHost::default();
+        for kind in ["ecdsa", "ed25519"] {
+            let v = call_with(&mut h, FUNCS, "genPrivateKey", &[kind.into()]).unwrap();
+            let pem_text = v.as_str().unwrap().to_string();
+            let parsed = parse_key(&pem_text).unwrap();
+            assert_eq!(parsed.pem().unwrap(), pem_text);
+            let c = call_with(
+                &mut h,
+                FUNCS,
+                "genSelfSignedCertWithKey",
+                &[
+                    "x".into(),
+                    Value::Nil,
+                    Value::list(vec!["a.example".into()]),
+                    Value::Int(1),
+                    pem_text.as_str().into(),
+                ],
+            )
+            .unwrap();
+            assert_eq!(field(&c, "Key"), pem_text);
+        }
+        // Line counts as helm prints them: EC key 5 lines, Ed25519 key 3 lines.
+        let ec = call_with(&mut h, FUNCS, "genPrivateKey", &["ecdsa".into()]).unwrap();
+        assert_eq!(ec.as_str().unwrap().lines().count(), 5);
+        let ed = call_with(&mut h, FUNCS, "genPrivateKey", &["ed25519".into()]).unwrap();
+        assert_eq!(ed.as_str().unwrap().lines().count(), 3);
+        let bad = call_with(&mut h, FUNCS, "genPrivateKey", &["foo".into()]).unwrap();
+        assert_eq!(bad.as_str().unwrap(), "Unknown type foo");
+    }
+
+    /// A CA generated by helm v4.1.4's `genCA "my-ca" 365` signs our leaf.
+    #[test]
+    fn signs_with_a_helm_generated_ca() {
+        let cert = include_str!("testdata/helm_ca_cert.pem");
+        let key = include_str!("testdata/helm_ca_key.pem");
+        let (_, der) = pem_decode(cert).unwrap();
+        let helm = parse_cert(&der).unwrap();
+        assert_eq!(helm.subject, name("my-ca"));
+        let ca = cert_value(cert.into(), key.into());
+        let mut h = TestHost::default();
+        let leaf = call_with(
+            &mut h,
+            FUNCS,
+            "genSignedCert",
+            &["leaf".into(), Value::Nil, Value::Nil, Value::Int(3), ca],
+        )
+        .unwrap();
+        let (_, der) = pem_decode(&field(&leaf, "Cert")).unwrap();
+        let akid = helm.skid.unwrap();
+        assert!(der.windows(akid.len()).any(|w| w == akid.as_slice()));
+        assert!(der.windows(helm.subject.len()).any(|w| w == helm.subject));
+        // Line counts helm prints: signed leaf without SANs 19, self-signed 18, CA 19.
+        assert_eq!(field(&leaf, "Cert").lines().count(), 19);
+        let ss = call_with(
+            &mut h,
+            FUNCS,
+            "genSelfSignedCert",
+            &["svc".into(), Value::Nil, Value::Nil, Value::Int(3)],
+        )
+        .unwrap();
+        assert_eq!(field(&ss, "Cert").lines().count(), 18);
+        let ca = call_with(&mut h, FUNCS, "genCA", &["my-ca".into(), Value::Int(3)]).unwrap();
+        assert_eq!(field(&ca, "Cert").lines().count(), 19);
+        // genPrivateKey "rsa" is 4096 bits: 51 lines.
+        let k = call_with(&mut h, FUNCS, "genPrivateKey", &["rsa".into()]).unwrap();
+        assert_eq!(k.as_str().unwrap().lines().count(), 51);
+    }
+
+    #[test]
+    fn build_custom_cert_validates() {
+        let mut h = TestHost::default();
+        let k = call_with(&mut h, FUNCS, "genPrivateKey", &["ecdsa".into()]).unwrap();
+        let c = call_with(
+            &mut h,
+            FUNCS,
+            "genCAWithKey",
+            &["ca".into(), Value::Int(1), k.clone()],
+        )
+        .unwrap();
+        let b = |s: String| Value::str(b64_encode(s.as_bytes()));
+        let ok = call_with(
+            &mut h,
+            FUNCS,
+            "buildCustomCert",
+            &[b(field(&c, "Cert")), b(field(&c, "Key"))],
+        );
+        assert!(ok.is_ok());
+        let err = call_with(&mut h, FUNCS, "buildCustomCert", &["!".into(), "x".into()]);
+        assert_eq!(err.unwrap_err(), "unable to decode base64 certificate");
+    }
+}

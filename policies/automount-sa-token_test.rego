@@ -1,0 +1,13 @@
+package test.chartgate.automount_sa_token
+
+import rego.v1
+
+test_denied_0 if {
+	r := data.chartgate.automount_sa_token.deny with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}, "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "registry.example.com/app:1.2.3"}]}}}}
+	count(r) > 0
+}
+
+test_allowed_0 if {
+	r := data.chartgate.automount_sa_token.deny with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}, "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "registry.example.com/app:1.2.3"}], "automountServiceAccountToken": false}}}}
+	count(r) == 0
+}

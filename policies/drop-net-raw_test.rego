@@ -1,0 +1,23 @@
+package test.chartgate.drop_net_raw
+
+import rego.v1
+
+test_denied_0 if {
+	r := data.chartgate.drop_net_raw.deny with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}, "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "registry.example.com/app:1.2.3"}]}}}}
+	count(r) > 0
+}
+
+test_denied_1 if {
+	r := data.chartgate.drop_net_raw.deny with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}, "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "registry.example.com/app:1.2.3", "securityContext": {"capabilities": {"drop": ["ALL"], "add": ["NET_RAW"]}}}]}}}}
+	count(r) > 0
+}
+
+test_allowed_0 if {
+	r := data.chartgate.drop_net_raw.deny with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}, "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "registry.example.com/app:1.2.3", "securityContext": {"capabilities": {"drop": ["ALL"]}}}]}}}}
+	count(r) == 0
+}
+
+test_allowed_1 if {
+	r := data.chartgate.drop_net_raw.deny with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}, "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "registry.example.com/app:1.2.3", "securityContext": {"capabilities": {"drop": ["NET_RAW"]}}}]}}}}
+	count(r) == 0
+}

@@ -1,0 +1,13 @@
+package test.chartgate.host_path
+
+import rego.v1
+
+test_denied_0 if {
+	r := data.chartgate.host_path.deny with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}, "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "registry.example.com/app:1.2.3"}], "volumes": [{"name": "h", "hostPath": {"path": "/var/log"}}]}}}}
+	count(r) > 0
+}
+
+test_allowed_0 if {
+	r := data.chartgate.host_path.deny with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}, "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "registry.example.com/app:1.2.3"}], "volumes": [{"name": "e", "emptyDir": {}}]}}}}
+	count(r) == 0
+}

@@ -1,0 +1,49 @@
+# Shared helpers for the built-in policies: where a pod spec lives in each workload kind, and
+# every container with its path (so findings can point at the exact field).
+package lib.k8s
+
+import rego.v1
+
+workload_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"}
+
+pod_path := ["spec"] if input.kind == "Pod"
+
+pod_path := ["spec", "template", "spec"] if workload_kinds[input.kind]
+
+pod_path := ["spec", "jobTemplate", "spec", "template", "spec"] if input.kind == "CronJob"
+
+pod_spec := object.get(input, pod_path, {})
+
+is_workload if pod_path
+
+pod_security_context := object.get(pod_spec, "securityContext", {})
+
+# Every container: {"container", "path", "type"} with type containers, initContainers or
+# ephemeralContainers.
+containers contains {"container": c, "path": array.concat(pod_path, [t, i]), "type": t} if {
+	some t in ["containers", "initContainers", "ephemeralContainers"]
+	some i, c in object.get(pod_spec, t, [])
+}
+
+# Regular and init containers, which run for the pod's lifetime (ephemeral ones are debug tools).
+app_containers contains c if {
+	some c in containers
+	c.type != "ephemeralContainers"
+}
+
+name := object.get(input, ["metadata", "name"], "")
+
+# The effective value of a securityContext field: the container's, else the pod's.
+effective(c, field) := c.securityContext[field]
+
+effective(c, field) := pod_security_context[field] if {
+	not has_key(object.get(c, "securityContext", {}), field)
+}
+
+has_key(obj, k) if {
+	_ = obj[k]
+}
+
+volumes contains {"volume": v, "path": array.concat(pod_path, ["volumes", i])} if {
+	some i, v in object.get(pod_spec, "volumes", [])
+}

@@ -1,0 +1,363 @@
+//! Dependency processing (helm's `ProcessDependencies`): aliases, `tags`, `condition`,
+//! removal of disabled subcharts, and `import-values`.
+
+use super::meta::Dependency;
+use super::values::{coalesce_values, merge_tables, merge_values_from, path_value, table};
+use super::{Chart, ChartError, PrepareOptions, Prepared};
+use gotpl::funcs::semver::{Constraints, Version};
+use gotpl::{Map, Value};
+
+/// Subchart nesting bound for the recursive passes.
+const MAX_DEPTH: usize = 64;
+
+pub(super) fn prepare(
+    mut chart: Chart,
+    user: &Map,
+    opts: &PrepareOptions,
+) -> Result<Prepared, ChartError> {
+    if !opts.allow_library && !matches!(chart.metadata.type_text.as_str(), "" | "application") {
+        return Err(ChartError::new(format!(
+            "{} charts are not installable",
+            chart.metadata.type_text
+        )));
+    }
+    if !opts.skip_dependency_check {
+        check_dependencies(&chart)?;
+    }
+    process_dependencies(&mut chart, user)?;
+    let values = coalesce_values(&chart, user)?;
+    Ok(Prepared {
+        chart,
+        values: Value::Map(values),
+    })
+}
+
+/// helm's `CheckDependencies`: every Chart.yaml dependency must be present in charts/.
+pub fn check_dependencies(chart: &Chart) -> Result<(), ChartError> {
+    let missing: Vec<&str> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
+        .map(|r| r.name.as_str())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ChartError::new(format!(
+            "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+            missing.join(", ")
+        )))
+    }
+}
+
+/// helm's `ProcessDependencies(chart, values)`: enables/disables and aliases subcharts
+/// (recursively), then imports values from children into parents (`c.values` is replaced by
+/// the merged values as in helm).
+pub fn process_dependencies(chart: &mut Chart, user: &Map) -> Result<(), ChartError> {
+    process_enabled(chart, user, "", 0)?;
+    process_import_values(chart, 0)
+}
+
+/// Masterminds semver: does `version` satisfy `constraint`? (false when either is invalid)
+pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
+    let Ok(v) = Version::parse(version) else {
+        return false;
+    };
+    let Ok(c) = Constraints::parse(constraint) else {
+        return false;
+    };
+    c.check(&v)
+}
+
+fn process_enabled(c: &mut Chart, v: &Map, path: &str, depth: usize) -> Result<(), ChartError> {
+    if depth > MAX_DEPTH {
+        return Err(ChartError::new("subcharts nested too deeply"));
+    }
+    if c.metadata.dependencies.is_empty() {
+        return Ok(());
+    }
+    let existing = std::mem::take(&mut c.dependencies);
+    // Subcharts no Chart.yaml entry claims stay as they are.
+    let mut deps: Vec<Chart> = existing
+        .iter()
+        .filter(|e| {
+            !c.metadata
+                .dependencies
+                .iter()
+                .any(|r| e.name() == r.name && is_compatible_range(&r.version, &e.metadata.version))
+        })
+        .cloned()
+        .collect();
+    for req in &mut c.metadata.dependencies {
+        if let Some(found) = existing.iter().find(|e| {
+            e.name() == req.name && is_compatible_range(&req.version, &e.metadata.version)
+        }) {
+            let mut copy = found.clone();
+            if !req.alias.is_empty() {
+                copy.metadata.name = req.alias.clone();
+            }
+            deps.push(copy);
+        }
+        if !req.alias.is_empty() {
+            req.name = req.alias.clone();
+        }
+    }
+    c.dependencies = deps;
+    for r in &mut c.metadata.dependencies {
+        r.enabled = true;
+    }
+    let cvals = coalesce_values(c, v)?;
+    process_tags(&mut c.metadata.dependencies, &cvals);
+    process_conditions(&mut c.metadata.dependencies, &cvals, path);
+    let removed: Vec<String> = c
+        .metadata
+        .dependencies
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| r.name.clone())
+        .collect();
+    c.dependencies
+        .retain(|d| !removed.iter().any(|n| n == d.name()));
+    c.metadata
+        .dependencies
+        .retain(|r| !removed.contains(&r.name));
+    for sub in &mut c.dependencies {
+        let sub_path = format!("{path}{}.", sub.name());
+        process_enabled(sub, &cvals, &sub_path, depth + 1)?;
+    }
+    Ok(())
+}
+
+/// `tags:` — any true tag enables, otherwise any false tag disables.
+fn process_tags(reqs: &mut [Dependency], cvals: &Map) {
+    let Some(tags) = table(cvals, "tags") else {
+        return;
+    };
+    for r in reqs {
+        let (mut has_true, mut has_false) = (false, false);
+        for k in &r.tags {
+            if let Some(Value::Bool(b)) = tags.get(k) {
+                if b {
+                    has_true = true;
+                } else {
+                    has_false = true;
+                }
+            }
+        }
+        if !has_true && has_false {
+            r.enabled = false;
+        } else {
+            r.enabled = true;
+        }
+    }
+}
+
+/// `condition:` — comma-separated paths; the first that resolves to a bool decides.
+fn process_conditions(reqs: &mut [Dependency], cvals: &Map, path: &str) {
+    for r in reqs {
+        for cond in r.condition.trim().split(',') {
+            if cond.is_empty() {
+                continue;
+            }
+            if let Some(Value::Bool(b)) = path_value(cvals, &format!("{path}{cond}")) {
+                r.enabled = b;
+                break;
+            }
+        }
+    }
+}
+
+/// Children first, then this chart (helm's `processDependencyImportValues` with merge).
+fn process_import_values(c: &mut Chart, depth: usize) -> Result<(), ChartError> {
+    if depth > MAX_DEPTH {
+        return Err(ChartError::new("subcharts nested too deeply"));
+    }
+    for d in &mut c.dependencies {
+        process_import_values(d, depth + 1)?;
+    }
+    if c.metadata.dependencies.is_empty() {
+        return Ok(());
+    }
+    let cvals = merge_values_from(c, &Map::new())?;
+    let b = Map::new();
+    for r in &mut c.metadata.dependencies {
+        let mut out = Vec::new();
+        for iv in &r.import_values {
+            match iv {
+                Value::Map(m) => {
+                    let child = go_sprint(m.get("child"));
+                    let parent = go_sprint(m.get("parent"));
+                    let mut e = std::collections::BTreeMap::new();
+                    e.insert("child".to_string(), Value::str(&child));
+                    e.insert("parent".to_string(), Value::str(&parent));
+                    out.push(Value::map(e));
+                    let Some(vv) = table(&cvals, &format!("{}.{child}", r.name)) else {
+                        continue;
+                    };
+                    merge_tables(&b, &path_to_map(&parent, &vv));
+                }
+                Value::Str(s) => {
+                    let child = format!("exports.{s}");
+                    let mut e = std::collections::BTreeMap::new();
+                    e.insert("child".to_string(), Value::str(&child));
+                    e.insert("parent".to_string(), Value::str("."));
+                    out.push(Value::map(e));
+                    let Some(vm) = table(&cvals, &format!("{}.{child}", r.name)) else {
+                        continue;
+                    };
+                    merge_tables(&b, &vm);
+                }
+                // helm ignores other item types (and drops them from the list).
+                _ => {}
+            }
+        }
+        r.import_values = out;
+    }
+    // Imported values have lower priority than the parent's own values.
+    let merged = merge_tables(&cvals.deep_copy(), &b);
+    c.values = Value::Map(merged);
+    Ok(())
+}
+
+/// `fmt.Sprintf("%v", x)` for an import-values field.
+fn go_sprint(v: Option<Value>) -> String {
+    match v {
+        None => "<nil>".into(),
+        Some(v) => gotpl::fmt::format_value(&v),
+    }
+}
+
+/// helm's `pathToMap`: `a.b` + data → `{a: {b: data}}`; `.` → data itself.
+fn path_to_map(path: &str, data: &Map) -> Map {
+    if path == "." {
+        return data.clone();
+    }
+    let mut cur = data.clone();
+    for part in path.split('.').rev() {
+        let m = Map::new();
+        m.insert(part, Value::Map(cur));
+        cur = m;
+    }
+    cur
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::{load_files, File};
+
+    fn chart(files: &[(&str, &str)]) -> Chart {
+        load_files(
+            files
+                .iter()
+                .map(|(n, d)| File {
+                    name: n.to_string(),
+                    data: d.as_bytes().to_vec(),
+                })
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    fn json(v: &Value) -> String {
+        gotpl::json::to_json(v).unwrap()
+    }
+
+    /// The t4 probe chart; expected outputs from helm v4.1.4 (`toJson .Values` in the root).
+    fn t4() -> Chart {
+        chart(&[
+            (
+                "Chart.yaml",
+                "apiVersion: v2\nname: t4\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: \"*\"\n    condition: \"(sub.enabled2 && !x.disabled)\"\n  - name: sub\n    alias: two\n    version: \"0.2.x\"\n    condition: two.enabled,sub.enabled2\n    import-values:\n      - child: data\n        parent: imported\n",
+            ),
+            ("values.yaml", "topnull: null\nx: {disabled: true}\ntwo: {enabled: false}\n"),
+            ("charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.2.0\n"),
+            (
+                "charts/sub/values.yaml",
+                "data: {a: 1, n: null}\nnul: null\nnested: {x: null, y: 1}\nenabled2: true\n",
+            ),
+        ])
+    }
+
+    #[test]
+    fn conditions_aliases_imports_like_helm() {
+        let p = prepare(t4(), &Map::new(), &PrepareOptions::default()).unwrap();
+        assert_eq!(
+            json(&p.values),
+            r#"{"sub":{"data":{"a":1,"false":null},"enabled2":true,"global":{},"nested":{"true":1,"x":null}},"topnull":null,"two":{"enabled":false},"x":{"disabled":true}}"#
+        );
+        assert_eq!(p.chart.dependencies.len(), 1);
+        assert_eq!(
+            json(
+                &p.chart
+                    .metadata
+                    .to_value(true)
+                    .as_map()
+                    .unwrap()
+                    .get("Dependencies")
+                    .unwrap()
+            ),
+            r#"[{"Alias":"","Condition":"(sub.enabled2 \u0026\u0026 !x.disabled)","Enabled":true,"ImportValues":[],"Name":"sub","Repository":"","Tags":[],"Version":"*"}]"#
+        );
+
+        let user = gotpl::yaml::load_map("two: {enabled: true}\n").unwrap();
+        crate::chart::strvals::parse_set(
+            "sub.nested.y=null",
+            crate::chart::SetKind::Set,
+            &user,
+            &mut |_| Ok(String::new()),
+        )
+        .unwrap();
+        let p = prepare(t4(), &user, &PrepareOptions::default()).unwrap();
+        assert_eq!(
+            json(&p.values),
+            r#"{"imported":{"a":1,"false":null},"sub":{"data":{"a":1,"false":null},"enabled2":true,"global":{},"nested":{"true":1,"x":null,"y":null}},"topnull":null,"two":{"data":{"a":1,"false":null},"enabled":true,"enabled2":true,"global":{},"nested":{"true":1,"x":null}},"x":{"disabled":true}}"#
+        );
+        let names: Vec<&str> = p.chart.dependencies.iter().map(|d| d.name()).collect();
+        assert_eq!(names, ["sub", "two"]);
+    }
+
+    #[test]
+    fn tags_and_string_imports() {
+        let c = chart(&[
+            (
+                "Chart.yaml",
+                "apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:\n  - name: a\n    version: 1.x\n    tags: [front]\n    import-values: [data]\n  - name: b\n    version: 1.x\n    tags: [back]\n",
+            ),
+            ("values.yaml", "tags: {front: true, back: false}\ndata: {own: 1}\n"),
+            ("charts/a/Chart.yaml", "apiVersion: v2\nname: a\nversion: 1.2.0\n"),
+            ("charts/a/values.yaml", "exports: {data: {x: 1, own: 2}}\n"),
+            ("charts/b/Chart.yaml", "apiVersion: v2\nname: b\nversion: 1.0.0\n"),
+        ]);
+        let p = prepare(c, &Map::new(), &PrepareOptions::default()).unwrap();
+        let names: Vec<&str> = p.chart.dependencies.iter().map(|d| d.name()).collect();
+        assert_eq!(names, ["a"]);
+        let v = p.values.as_map().unwrap();
+        // The string form imports exports.data's *contents* at the parent's top level.
+        assert_eq!(json(&v.get("x").unwrap()), "1");
+        assert_eq!(json(&v.get("data").unwrap()), r#"{"own":1}"#);
+    }
+
+    #[test]
+    fn errors_like_helm() {
+        let lib = chart(&[(
+            "Chart.yaml",
+            "apiVersion: v2\nname: l\nversion: 1.0.0\ntype: library\n",
+        )]);
+        assert_eq!(
+            prepare(lib, &Map::new(), &PrepareOptions::default())
+                .unwrap_err()
+                .message,
+            "library charts are not installable"
+        );
+        let missing = chart(&[(
+            "Chart.yaml",
+            "apiVersion: v2\nname: m\nversion: 1.0.0\ndependencies:\n  - name: gone\n    version: 1.0.0\n",
+        )]);
+        assert!(prepare(missing, &Map::new(), &PrepareOptions::default())
+            .unwrap_err()
+            .message
+            .ends_with("found in Chart.yaml, but missing in charts/ directory: gone"));
+    }
+}

@@ -1,0 +1,329 @@
+//! `.helmignore` rules with helm's own semantics (not gitignore's): patterns are Go
+//! `filepath.Match` globs; a pattern without `/` matches the base name only; a leading `/`
+//! anchors at the chart root; a trailing `/` matches directories only; `**` is an error; the
+//! first matching rule wins; a `!` rule ignores every path it does *not* match.
+
+use super::ChartError;
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    rule: String,
+    negate: bool,
+    must_dir: bool,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// No slash: match the base name.
+    Base,
+    /// Contains a slash (leading slash stripped): match the whole relative path.
+    Path,
+}
+
+/// A parsed `.helmignore`.
+#[derive(Clone, Debug, Default)]
+pub struct IgnoreRules {
+    patterns: Vec<Pattern>,
+}
+
+impl IgnoreRules {
+    /// No rules.
+    pub fn empty() -> IgnoreRules {
+        IgnoreRules::default()
+    }
+
+    /// Parses a `.helmignore` file's text. Errors are worded like helm's.
+    pub fn parse(src: &str) -> Result<IgnoreRules, ChartError> {
+        let mut r = IgnoreRules::default();
+        for line in src.lines() {
+            r.add_rule(line)?;
+        }
+        Ok(r)
+    }
+
+    /// helm's defaults: dot files inside `templates/`.
+    pub fn add_defaults(&mut self) {
+        // A constant pattern that always parses.
+        let _ = self.add_rule("templates/.?*");
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// True when there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    fn add_rule(&mut self, line: &str) -> Result<(), ChartError> {
+        let rule = line.trim();
+        if rule.is_empty() || rule.starts_with('#') {
+            return Ok(());
+        }
+        if rule.contains("**") {
+            return Err(ChartError::new("double-star (**) syntax is not supported"));
+        }
+        if glob_match(rule, "abc").is_err() {
+            return Err(ChartError::new("syntax error in pattern"));
+        }
+        let mut rule = rule;
+        let negate = rule.starts_with('!');
+        if negate {
+            rule = &rule[1..];
+        }
+        let must_dir = rule.ends_with('/');
+        if must_dir {
+            rule = &rule[..rule.len() - 1];
+        }
+        let (kind, rule) = if let Some(r) = rule.strip_prefix('/') {
+            (Kind::Path, r)
+        } else if rule.contains('/') {
+            (Kind::Path, rule)
+        } else {
+            (Kind::Base, rule)
+        };
+        self.patterns.push(Pattern {
+            rule: rule.to_string(),
+            negate,
+            must_dir,
+            kind,
+        });
+        Ok(())
+    }
+
+    /// Whether `path` (relative, `/`-separated) is ignored; `is_dir` tells whether it is a
+    /// directory (an ignored directory skips its whole subtree).
+    pub fn ignore(&self, path: &str, is_dir: bool) -> bool {
+        if path.is_empty() || path == "." || path == "./" {
+            return false;
+        }
+        for p in &self.patterns {
+            let name = match p.kind {
+                Kind::Base => path.rsplit('/').next().unwrap_or(path),
+                Kind::Path => path,
+            };
+            let matched = glob_match(&p.rule, name).unwrap_or(false);
+            if p.negate {
+                if p.must_dir && !is_dir {
+                    return true;
+                }
+                if !matched {
+                    return true;
+                }
+                continue;
+            }
+            if p.must_dir && !is_dir {
+                continue;
+            }
+            if matched {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Go's `filepath.Match` on `/`-separated names: `*` (no separator), `?`, `[...]` classes with
+/// `^` negation and ranges, `\` escapes. `Err` for a malformed pattern.
+pub(crate) fn glob_match(pattern: &str, name: &str) -> Result<bool, ()> {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    // Iterative star matching with backtracking to the last star; the class/escape syntax is
+    // validated for the whole pattern first so errors do not depend on the input.
+    validate(&p)?;
+    Ok(match_from(&p, 0, &n, 0))
+}
+
+fn validate(p: &[char]) -> Result<(), ()> {
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '\\' => {
+                if i + 1 >= p.len() {
+                    return Err(());
+                }
+                i += 2;
+            }
+            '[' => {
+                i = class_end(p, i)?;
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
+/// Index just past the class starting at `p[start] == '['`.
+fn class_end(p: &[char], start: usize) -> Result<usize, ()> {
+    let mut i = start + 1;
+    if i < p.len() && p[i] == '^' {
+        i += 1;
+    }
+    let mut first = true;
+    loop {
+        if i >= p.len() {
+            return Err(());
+        }
+        if p[i] == ']' && !first {
+            return Ok(i + 1);
+        }
+        first = false;
+        // lo
+        i = class_char(p, i)?;
+        if i < p.len() && p[i] == '-' {
+            i = class_char(p, i + 1)?;
+        }
+    }
+}
+
+fn class_char(p: &[char], i: usize) -> Result<usize, ()> {
+    match p.get(i) {
+        None => Err(()),
+        Some('-') | Some(']') => Err(()),
+        Some('\\') => {
+            if i + 1 < p.len() {
+                Ok(i + 2)
+            } else {
+                Err(())
+            }
+        }
+        Some(_) => Ok(i + 1),
+    }
+}
+
+fn class_value(p: &[char], i: usize) -> (char, usize) {
+    if p[i] == '\\' {
+        (p[i + 1], i + 2)
+    } else {
+        (p[i], i + 1)
+    }
+}
+
+/// Matches one class at `p[pi] == '['` against `c`; returns (matched, index past class).
+fn match_class(p: &[char], pi: usize, c: char) -> (bool, usize) {
+    let mut i = pi + 1;
+    let negated = p.get(i) == Some(&'^');
+    if negated {
+        i += 1;
+    }
+    let mut matched = false;
+    let mut first = true;
+    while i < p.len() {
+        if p[i] == ']' && !first {
+            i += 1;
+            break;
+        }
+        first = false;
+        let (lo, ni) = class_value(p, i);
+        i = ni;
+        let mut hi = lo;
+        if i < p.len() && p[i] == '-' {
+            let (h, ni) = class_value(p, i + 1);
+            hi = h;
+            i = ni;
+        }
+        if lo <= c && c <= hi {
+            matched = true;
+        }
+    }
+    (matched != negated, i)
+}
+
+fn match_from(p: &[char], mut pi: usize, n: &[char], mut ni: usize) -> bool {
+    while pi < p.len() {
+        match p[pi] {
+            '*' => {
+                // Collapse consecutive stars; a star never crosses '/'.
+                while pi < p.len() && p[pi] == '*' {
+                    pi += 1;
+                }
+                let mut k = ni;
+                loop {
+                    if match_from(p, pi, n, k) {
+                        return true;
+                    }
+                    if k >= n.len() || n[k] == '/' {
+                        return false;
+                    }
+                    k += 1;
+                }
+            }
+            '?' => {
+                if ni >= n.len() || n[ni] == '/' {
+                    return false;
+                }
+                pi += 1;
+                ni += 1;
+            }
+            '[' => {
+                if ni >= n.len() || n[ni] == '/' {
+                    return false;
+                }
+                let (ok, next) = match_class(p, pi, n[ni]);
+                if !ok {
+                    return false;
+                }
+                pi = next;
+                ni += 1;
+            }
+            '\\' => {
+                if ni >= n.len() || p.get(pi + 1) != Some(&n[ni]) {
+                    return false;
+                }
+                pi += 2;
+                ni += 1;
+            }
+            c => {
+                if ni >= n.len() || n[ni] != c {
+                    return false;
+                }
+                pi += 1;
+                ni += 1;
+            }
+        }
+    }
+    ni == n.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_glob() {
+        assert_eq!(glob_match("*.txt", "a.txt"), Ok(true));
+        assert_eq!(glob_match("*.txt", "d/a.txt"), Ok(false));
+        assert_eq!(glob_match("a?c", "abc"), Ok(true));
+        assert_eq!(glob_match("[a-c]x", "bx"), Ok(true));
+        assert_eq!(glob_match("[^a-c]x", "bx"), Ok(false));
+        assert_eq!(glob_match("\\*", "*"), Ok(true));
+        assert_eq!(glob_match("[", "a"), Err(()));
+        assert_eq!(glob_match("templates/.?*", "templates/.x"), Ok(true));
+        assert_eq!(glob_match("templates/.?*", "templates/."), Ok(false));
+    }
+
+    #[test]
+    fn helm_semantics() {
+        let mut r = IgnoreRules::parse("# c\n*.bak\n/top.txt\ndocs/\nsub/*.md\n").unwrap();
+        r.add_defaults();
+        assert!(r.ignore("x.bak", false));
+        assert!(r.ignore("a/b/x.bak", false));
+        assert!(r.ignore("top.txt", false));
+        assert!(!r.ignore("a/top.txt", false));
+        assert!(r.ignore("docs", true));
+        assert!(r.ignore("a/docs", true));
+        assert!(!r.ignore("docs", false));
+        assert!(r.ignore("sub/r.md", false));
+        assert!(!r.ignore("x/sub/r.md", false));
+        assert!(r.ignore("templates/.hidden", false));
+        assert!(!r.ignore("templates/x.yaml", false));
+        assert!(IgnoreRules::parse("a/**/b").is_err());
+        // helm's quirk: a negated rule ignores what it does not match.
+        let n = IgnoreRules::parse("!keep.txt").unwrap();
+        assert!(n.ignore("other.txt", false));
+        assert!(!n.ignore("keep.txt", false));
+    }
+}

@@ -1,0 +1,445 @@
+//! Loading a chart from a directory, an archive, or in-memory files (helm's `loader`).
+
+use super::archive::load_archive_files;
+use super::ignore::IgnoreRules;
+use super::meta::{Lock, Metadata};
+use super::{Chart, ChartError, File};
+use gotpl::Value;
+use std::path::{Path, PathBuf};
+
+/// helm's per-file limit when loading a directory (`MaxDecompressedFileSize`).
+pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+/// Total bytes read from one chart directory (same budget as an archive).
+const MAX_DIR_SIZE: u64 = super::archive::MAX_ARCHIVE_SIZE;
+/// Directory nesting bound (also stops symlink loops inside the chart).
+const MAX_DEPTH: usize = 64;
+/// Subchart nesting bound (archives within archives).
+const MAX_CHART_DEPTH: usize = 32;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Loads a chart from a directory or a `.tgz` archive.
+pub fn load(path: &Path) -> Result<Chart, ChartError> {
+    let md = std::fs::metadata(path)
+        .map_err(|e| ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e))))?;
+    if md.is_dir() {
+        return load_dir(path);
+    }
+    let data = std::fs::read(path)
+        .map_err(|e| ChartError::new(format!("open {}: {}", path.display(), os_msg(&e))))?;
+    if !(data.len() >= 3 && data[0] == 0x1f && data[1] == 0x8b && data[2] == 0x08) {
+        let name = path.display();
+        let s = path.to_string_lossy();
+        if s.ends_with(".yml") || s.ends_with(".yaml") {
+            return Err(ChartError::new(format!(
+                "file '{name}' seems to be a YAML file, but expected a gzipped archive"
+            )));
+        }
+        let ct = if std::str::from_utf8(&data[..data.len().min(512)]).is_ok() {
+            "text/plain; charset=utf-8"
+        } else {
+            "application/octet-stream"
+        };
+        return Err(ChartError::new(format!(
+            "file '{name}' does not appear to be a gzipped archive; got '{ct}'"
+        )));
+    }
+    let mut c = load_archive(&data)?;
+    set_source(&mut c, path.to_path_buf());
+    Ok(c)
+}
+
+/// Loads a chart archive from memory.
+pub fn load_archive(data: &[u8]) -> Result<Chart, ChartError> {
+    load_archive_at(data, 0)
+}
+
+fn load_archive_at(data: &[u8], depth: usize) -> Result<Chart, ChartError> {
+    let files = load_archive_files(data)?;
+    load_files_at(files, depth)
+}
+
+/// Go's os error text (`no such file or directory`) without Rust's ` (os error 2)` suffix.
+fn os_msg(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_ascii_lowercase(),
+        None => s,
+    }
+}
+
+/// Loads a chart directory: `.helmignore` (plus helm's default `templates/.?*`) applied,
+/// UTF-8 BOMs stripped, symlinks followed only while they stay inside the chart directory.
+pub fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
+    let top = std::fs::canonicalize(dir)
+        .map_err(|e| ChartError::new(format!("stat {}: {}", dir.display(), os_msg(&e))))?;
+    let mut rules = IgnoreRules::empty();
+    let ifile = top.join(".helmignore");
+    if ifile.is_file() {
+        let src = std::fs::read(&ifile)
+            .map_err(|e| ChartError::new(format!("open {}: {}", ifile.display(), os_msg(&e))))?;
+        rules = IgnoreRules::parse(&String::from_utf8_lossy(&src))?;
+    }
+    rules.add_defaults();
+    let mut files = Vec::new();
+    let mut budget = MAX_DIR_SIZE;
+    walk(&top, &top, "", &rules, &mut files, &mut budget, 0)?;
+    let mut c = load_files(files)?;
+    set_source(&mut c, dir.to_path_buf());
+    Ok(c)
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    rel: &str,
+    rules: &IgnoreRules,
+    out: &mut Vec<File>,
+    budget: &mut u64,
+    depth: usize,
+) -> Result<(), ChartError> {
+    if depth > MAX_DEPTH {
+        return Err(ChartError::new(format!(
+            "{}: directory nesting too deep",
+            dir.display()
+        )));
+    }
+    let rd = std::fs::read_dir(dir)
+        .map_err(|e| ChartError::new(format!("open {}: {}", dir.display(), os_msg(&e))))?;
+    let mut names: Vec<(String, PathBuf)> = Vec::new();
+    for ent in rd {
+        let ent =
+            ent.map_err(|e| ChartError::new(format!("readdir {}: {}", dir.display(), os_msg(&e))))?;
+        names.push((ent.file_name().to_string_lossy().into_owned(), ent.path()));
+    }
+    // Go's filepath.Walk visits names in lexical (byte) order.
+    names.sort();
+    for (name, path) in names {
+        let n = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let lmd = std::fs::symlink_metadata(&path)
+            .map_err(|e| ChartError::new(format!("lstat {}: {}", path.display(), os_msg(&e))))?;
+        let mut target = path.clone();
+        if lmd.file_type().is_symlink() {
+            match std::fs::canonicalize(&path) {
+                Ok(t) => {
+                    if !t.starts_with(root) {
+                        return Err(ChartError::new(format!(
+                            "chart illegally references a path outside the chart directory: symbolic link {n} resolves to {}",
+                            t.display()
+                        )));
+                    }
+                    target = t;
+                }
+                Err(e) => {
+                    // A broken link that .helmignore covers is fine, as in helm.
+                    if rules.ignore(&n, false) {
+                        continue;
+                    }
+                    return Err(ChartError::new(format!(
+                        "stat {}: {}",
+                        path.display(),
+                        os_msg(&e)
+                    )));
+                }
+            }
+        }
+        let md = std::fs::metadata(&target)
+            .map_err(|e| ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e))))?;
+        if md.is_dir() {
+            if rules.ignore(&n, true) {
+                continue;
+            }
+            walk(root, &target, &n, rules, out, budget, depth + 1)?;
+            continue;
+        }
+        if rules.ignore(&n, false) {
+            continue;
+        }
+        if !md.is_file() {
+            return Err(ChartError::new(format!(
+                "cannot load irregular file {} as it has file mode type bits set",
+                path.display()
+            )));
+        }
+        if md.len() > MAX_FILE_SIZE {
+            return Err(ChartError::new(format!(
+                "chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
+            )));
+        }
+        if md.len() > *budget {
+            return Err(ChartError::new(format!(
+                "chart directory is larger than the maximum size {MAX_DIR_SIZE}"
+            )));
+        }
+        let mut data = std::fs::read(&target)
+            .map_err(|e| ChartError::new(format!("error reading {n}: {}", os_msg(&e))))?;
+        *budget = budget.saturating_sub(data.len() as u64);
+        if data.starts_with(UTF8_BOM) {
+            data.drain(..UTF8_BOM.len());
+        }
+        out.push(File { name: n, data });
+    }
+    Ok(())
+}
+
+fn set_source(c: &mut Chart, src: PathBuf) {
+    for d in &mut c.dependencies {
+        let entry = d.source.clone();
+        set_source(d, src.join("charts").join(entry));
+    }
+    c.source = src;
+}
+
+/// helm's `LoadFiles`: builds a chart from its files (names relative to the chart root).
+pub fn load_files(files: Vec<File>) -> Result<Chart, ChartError> {
+    load_files_at(files, 0)
+}
+
+fn text(f: &File) -> String {
+    String::from_utf8_lossy(&f.data).into_owned()
+}
+
+fn load_files_at(files: Vec<File>, depth: usize) -> Result<Chart, ChartError> {
+    if depth > MAX_CHART_DEPTH {
+        return Err(ChartError::new("subcharts nested too deeply"));
+    }
+    let mut metadata: Option<Metadata> = None;
+    for f in &files {
+        if f.name == "Chart.yaml" {
+            metadata = Some(Metadata::parse(&text(f))?);
+        }
+    }
+    let mut c = Chart {
+        metadata: Metadata::default(),
+        values: Value::empty_map(),
+        values_src: None,
+        schema: None,
+        templates: Vec::new(),
+        files: Vec::new(),
+        raw: Vec::new(),
+        dependencies: Vec::new(),
+        lock: None,
+        source: PathBuf::new(),
+    };
+    // Subchart files grouped by their first component under charts/, in name order.
+    let mut subcharts: std::collections::BTreeMap<String, Vec<File>> = Default::default();
+    for f in files {
+        let name = f.name.as_str();
+        match name {
+            "Chart.yaml" => {}
+            "Chart.lock" => c.lock = Some(Lock::parse(&text(&f), "Chart.lock")?),
+            "values.yaml" => {
+                let src = text(&f);
+                let m = gotpl::yaml::load_values(&src)
+                    .map_err(|e| ChartError::new(format!("cannot load values.yaml: {e}")))?;
+                c.values = Value::Map(m);
+                c.values_src = Some(src);
+            }
+            "values.schema.json" => c.schema = Some(f.data.clone()),
+            "requirements.yaml" => {
+                let md = metadata.get_or_insert_with(|| Metadata {
+                    api_version: String::new(),
+                    ..Metadata::default()
+                });
+                md.apply_requirements(&text(&f))?;
+                if md.api_version == "v1" {
+                    c.files.push(f.clone());
+                }
+            }
+            "requirements.lock" => {
+                c.lock = Some(Lock::parse(&text(&f), "requirements.lock")?);
+                let md = metadata.get_or_insert_with(|| Metadata {
+                    api_version: String::new(),
+                    ..Metadata::default()
+                });
+                if md.api_version == "v1" {
+                    c.files.push(f.clone());
+                }
+            }
+            _ if name.starts_with("templates/") => c.templates.push(f.clone()),
+            _ if name.starts_with("charts/") => {
+                if name.ends_with(".prov")
+                    && !name.rsplit('/').next().unwrap_or("").starts_with('.')
+                {
+                    c.files.push(f.clone());
+                } else {
+                    let rest = &name["charts/".len()..];
+                    let cname = rest.split('/').next().unwrap_or("").to_string();
+                    subcharts.entry(cname).or_default().push(File {
+                        name: rest.to_string(),
+                        data: f.data.clone(),
+                    });
+                    continue;
+                }
+            }
+            _ => c.files.push(f.clone()),
+        }
+        c.raw.push(f);
+    }
+    let Some(mut md) = metadata else {
+        return Err(ChartError::new("Chart.yaml file is missing"));
+    };
+    md.validate()?;
+    c.metadata = md;
+    for (n, sub_files) in subcharts {
+        if n.starts_with('_') || n.starts_with('.') {
+            continue;
+        }
+        let wrap = |e: ChartError| {
+            e.wrap(format!(
+                "error unpacking subchart {n} in {}",
+                c.metadata.name
+            ))
+        };
+        let mut sc = if n.ends_with(".tgz") {
+            let first = &sub_files[0];
+            if first.name != n {
+                return Err(ChartError::new(format!(
+                    "error unpacking subchart tar in {}: expected {n}, got {}",
+                    c.metadata.name, first.name
+                )));
+            }
+            load_archive_at(&first.data, depth + 1).map_err(wrap)?
+        } else {
+            let buff: Vec<File> = sub_files
+                .into_iter()
+                .filter_map(|f| {
+                    let (_, rest) = f.name.split_once('/')?;
+                    Some(File {
+                        name: rest.to_string(),
+                        data: f.data,
+                    })
+                })
+                .collect();
+            load_files_at(buff, depth + 1).map_err(wrap)?
+        };
+        // Relative for now; `set_source` makes it absolute once the root's path is known.
+        sc.source = PathBuf::from(&n);
+        c.dependencies.push(sc);
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::archive::tests::make_tgz;
+
+    fn f(name: &str, data: &str) -> File {
+        File {
+            name: name.into(),
+            data: data.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn sorts_files_like_helm() {
+        let c = load_files(vec![
+            f("Chart.yaml", "apiVersion: v2\nname: a\nversion: 1.0.0\n"),
+            f("values.yaml", "x: 1\n---\nz: 2\n"),
+            f("templates/t.yaml", "a"),
+            f("crds/c.yaml", "c"),
+            f("README.md", "r"),
+            f("charts/sub/Chart.yaml", "name: sub\nversion: 0.1.0\n"),
+            f("charts/sub/values.yaml", "s: 1\n"),
+            f("charts/_skip/x", "x"),
+            f("charts/sub-1.0.0.tgz.prov", "p"),
+        ])
+        .unwrap();
+        assert_eq!(c.name(), "a");
+        assert_eq!(c.templates.len(), 1);
+        let names: Vec<_> = c.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["crds/c.yaml", "README.md", "charts/sub-1.0.0.tgz.prov"]
+        );
+        assert_eq!(c.crds().count(), 1);
+        assert_eq!(c.dependencies.len(), 1);
+        assert_eq!(c.dependencies[0].name(), "sub");
+        assert_eq!(c.dependencies[0].metadata.api_version, "v1");
+        let v = c.values_map();
+        assert!(v.contains_key("x") && v.contains_key("z"));
+    }
+
+    #[test]
+    fn errors_like_helm() {
+        let e = load_files(vec![f("values.yaml", "a: 1")]).unwrap_err();
+        assert_eq!(e.message, "Chart.yaml file is missing");
+        let e = load_files(vec![
+            f("Chart.yaml", "apiVersion: v2\nname: a\nversion: 1.0.0\n"),
+            f("charts/README.md", "x"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "error unpacking subchart README.md in a: Chart.yaml file is missing"
+        );
+        let e = load_files(vec![f("Chart.yaml", "apiVersion: v2\nname: a\n")]).unwrap_err();
+        assert_eq!(e.message, "validation: chart.metadata.version is required");
+    }
+
+    #[test]
+    fn nested_archive() {
+        let reg = tar::EntryType::Regular;
+        let sub = make_tgz(&[(
+            "sub/Chart.yaml",
+            b"apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+            reg,
+        )]);
+        let c = load_files(vec![
+            f("Chart.yaml", "apiVersion: v2\nname: a\nversion: 1.0.0\n"),
+            File {
+                name: "charts/sub-0.1.0.tgz".into(),
+                data: sub,
+            },
+        ])
+        .unwrap();
+        assert_eq!(c.dependencies[0].name(), "sub");
+        let evil = make_tgz(&[("sub/../../../etc/x", b"x", reg)]);
+        let e = load_files(vec![
+            f("Chart.yaml", "apiVersion: v2\nname: a\nversion: 1.0.0\n"),
+            File {
+                name: "charts/evil.tgz".into(),
+                data: evil,
+            },
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "error unpacking subchart evil.tgz in a: chart illegally references parent directory"
+        );
+    }
+
+    #[test]
+    fn dir_symlink_escape_rejected() {
+        let d = std::env::temp_dir().join(format!("chartgate-e1-link-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("templates")).unwrap();
+        std::fs::write(
+            d.join("Chart.yaml"),
+            "apiVersion: v2\nname: l\nversion: 1.0.0\n",
+        )
+        .unwrap();
+        std::fs::write(d.join("templates/.hidden"), "x").unwrap();
+        std::fs::write(d.join(".helmignore"), "*.bak\n").unwrap();
+        std::fs::write(d.join("x.bak"), "x").unwrap();
+        let c = load(&d).unwrap();
+        assert!(c.templates.is_empty());
+        // helm keeps .helmignore itself in .Files.
+        let names: Vec<_> = c.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, [".helmignore"]);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("Chart.yaml", d.join("inside")).unwrap();
+            assert_eq!(load(&d).unwrap().files.len(), 2);
+            std::os::unix::fs::symlink("/etc/hostname", d.join("outside")).unwrap();
+            let e = load(&d).unwrap_err();
+            assert!(e.message.contains("outside the chart directory"), "{e}");
+        }
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}

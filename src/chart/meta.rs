@@ -1,0 +1,447 @@
+//! Chart.yaml metadata (helm's `chart.Metadata`), its validation, and the `.Chart` value.
+
+use super::ChartError;
+use gotpl::{Map, Value};
+use std::collections::BTreeMap;
+
+/// `type:` of a chart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChartType {
+    /// `application` or empty.
+    #[default]
+    Application,
+    Library,
+}
+
+/// A maintainer entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Maintainer {
+    pub name: String,
+    pub email: String,
+    pub url: String,
+}
+
+/// One `import-values` entry, normalized (helm turns the string form `x` into
+/// `{child: exports.x, parent: .}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportValue {
+    pub child: String,
+    pub parent: String,
+}
+
+/// A `dependencies:` entry of Chart.yaml (or requirements.yaml).
+#[derive(Clone, Debug, Default)]
+pub struct Dependency {
+    /// The chart name; after [`super::prepare`] it is the alias when one is set (as in helm).
+    pub name: String,
+    pub version: String,
+    pub repository: String,
+    pub condition: String,
+    pub tags: Vec<String>,
+    /// Set by dependency processing.
+    pub enabled: bool,
+    /// The raw `import-values` items (strings or `{child, parent}` maps); after processing
+    /// helm replaces them with the normalized maps.
+    pub import_values: Vec<Value>,
+    pub alias: String,
+}
+
+/// Chart.lock / requirements.lock.
+#[derive(Clone, Debug, Default)]
+pub struct Lock {
+    pub generated: String,
+    pub digest: String,
+    pub dependencies: Vec<Dependency>,
+}
+
+/// Chart.yaml (helm's `chart.Metadata`). String fields hold YAML scalars converted the way
+/// sigs.k8s.io/yaml converts them into a Go string (`appVersion: 1.10` becomes `"1.1"`).
+#[derive(Clone, Debug, Default)]
+pub struct Metadata {
+    pub name: String,
+    pub home: String,
+    pub sources: Vec<String>,
+    pub version: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    pub maintainers: Vec<Maintainer>,
+    pub icon: String,
+    /// `v1` when Chart.yaml has none (helm 2 charts).
+    pub api_version: String,
+    pub condition: String,
+    pub tags: String,
+    pub app_version: String,
+    pub deprecated: bool,
+    /// `None` when Chart.yaml has no annotations (prints as null in `.Chart`).
+    pub annotations: Option<BTreeMap<String, String>>,
+    pub kube_version: String,
+    pub dependencies: Vec<Dependency>,
+    pub chart_type: ChartType,
+    /// The `type:` text as written (empty when absent), for `.Chart.Type`.
+    pub type_text: String,
+    /// The parsed Chart.yaml as a map, with every key (also unknown ones) for lint.
+    pub raw: Value,
+}
+
+/// A Go-string view of a YAML scalar (what sigs.k8s.io/yaml produces for a string field).
+pub(crate) fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::Nil => Some(String::new()),
+        Value::Str(s) => Some(s.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) | Value::Int64(i) => Some(i.to_string()),
+        Value::Uint(u) => Some(u.to_string()),
+        Value::Float(f) => Some(float_string(*f)),
+        _ => None,
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)` for the values a Chart.yaml can hold.
+fn float_string(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
+        return format!("{}", f as i128);
+    }
+    gotpl::json::format_float(f, 'g')
+}
+
+fn get_str(m: &Map, key: &str, ctx: &str) -> Result<String, ChartError> {
+    match m.get(key) {
+        None => Ok(String::new()),
+        Some(v) => scalar_string(&v).ok_or_else(|| type_err(ctx, key, &v, "string")),
+    }
+}
+
+fn get_str_list(m: &Map, key: &str, ctx: &str) -> Result<Vec<String>, ChartError> {
+    match m.get(key) {
+        None | Some(Value::Nil) => Ok(Vec::new()),
+        Some(Value::List(l)) => l
+            .items
+            .iter()
+            .map(|v| scalar_string(v).ok_or_else(|| type_err(ctx, key, v, "string")))
+            .collect(),
+        Some(v) => Err(type_err(ctx, key, &v, "[]string")),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Map(_) => "object",
+        Value::List(_) => "array",
+        Value::Str(_) => "string",
+        Value::Bool(_) => "bool",
+        _ => "number",
+    }
+}
+
+fn type_err(ctx: &str, key: &str, v: &Value, go_type: &str) -> ChartError {
+    ChartError::new(format!(
+        "cannot load {ctx}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field .{key} of type {go_type}",
+        json_kind(v)
+    ))
+}
+
+impl Dependency {
+    pub(crate) fn from_value(v: &Value, ctx: &str) -> Result<Dependency, ChartError> {
+        let m = match v {
+            Value::Map(m) => m,
+            Value::Nil => return Ok(Dependency::default()),
+            other => return Err(type_err(ctx, "dependencies", other, "chart.Dependency")),
+        };
+        let import_values = match m.get("import-values") {
+            None | Some(Value::Nil) => Vec::new(),
+            Some(Value::List(l)) => l.items.as_ref().clone(),
+            Some(v) => return Err(type_err(ctx, "import-values", &v, "[]interface {}")),
+        };
+        Ok(Dependency {
+            name: get_str(m, "name", ctx)?,
+            version: get_str(m, "version", ctx)?,
+            repository: get_str(m, "repository", ctx)?,
+            condition: get_str(m, "condition", ctx)?,
+            tags: get_str_list(m, "tags", ctx)?,
+            enabled: matches!(m.get("enabled"), Some(Value::Bool(true))),
+            import_values,
+            alias: get_str(m, "alias", ctx)?,
+        })
+    }
+
+    /// The `.Chart.Dependencies[i]` map helm v4 exposes (Go field names as keys).
+    pub fn to_value(&self) -> Value {
+        let mut m = BTreeMap::new();
+        m.insert("Alias".into(), Value::str(&self.alias));
+        m.insert("Condition".into(), Value::str(&self.condition));
+        m.insert("Enabled".into(), Value::Bool(self.enabled));
+        m.insert(
+            "ImportValues".into(),
+            Value::list(self.import_values.clone()),
+        );
+        m.insert("Name".into(), Value::str(&self.name));
+        m.insert("Repository".into(), Value::str(&self.repository));
+        m.insert("Tags".into(), Value::str_list(&self.tags));
+        m.insert("Version".into(), Value::str(&self.version));
+        Value::map(m)
+    }
+
+    /// Alias when set, else name: the key helm uses for the subchart's values.
+    pub fn effective_name(&self) -> &str {
+        if self.alias.is_empty() {
+            &self.name
+        } else {
+            &self.alias
+        }
+    }
+}
+
+fn dependencies_of(m: &Map, ctx: &str) -> Result<Vec<Dependency>, ChartError> {
+    match m.get("dependencies") {
+        None | Some(Value::Nil) => Ok(Vec::new()),
+        Some(Value::List(l)) => l
+            .items
+            .iter()
+            .map(|d| Dependency::from_value(d, ctx))
+            .collect(),
+        Some(v) => Err(type_err(ctx, "dependencies", &v, "[]*chart.Dependency")),
+    }
+}
+
+impl Lock {
+    pub(crate) fn parse(src: &str, ctx: &str) -> Result<Lock, ChartError> {
+        let m = gotpl::yaml::load_map(src)
+            .map_err(|e| ChartError::new(format!("cannot load {ctx}: {e}")))?;
+        Ok(Lock {
+            generated: get_str(&m, "generated", ctx)?,
+            digest: get_str(&m, "digest", ctx)?,
+            dependencies: dependencies_of(&m, ctx)?,
+        })
+    }
+}
+
+impl Metadata {
+    /// Parses Chart.yaml (`ctx` names the file in errors).
+    pub fn parse(src: &str) -> Result<Metadata, ChartError> {
+        let ctx = "Chart.yaml";
+        let m = gotpl::yaml::load_map(src)
+            .map_err(|e| ChartError::new(format!("cannot load {ctx}: {e}")))?;
+        let maintainers = match m.get("maintainers") {
+            None | Some(Value::Nil) => Vec::new(),
+            Some(Value::List(l)) => {
+                let mut out = Vec::new();
+                for it in l.items.iter() {
+                    match it {
+                        Value::Map(mm) => out.push(Maintainer {
+                            name: get_str(mm, "name", ctx)?,
+                            email: get_str(mm, "email", ctx)?,
+                            url: get_str(mm, "url", ctx)?,
+                        }),
+                        Value::Nil => out.push(Maintainer::default()),
+                        other => {
+                            return Err(type_err(ctx, "maintainers", other, "chart.Maintainer"))
+                        }
+                    }
+                }
+                out
+            }
+            Some(v) => return Err(type_err(ctx, "maintainers", &v, "[]*chart.Maintainer")),
+        };
+        let annotations = match m.get("annotations") {
+            None | Some(Value::Nil) => None,
+            Some(Value::Map(a)) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in a.borrow().iter() {
+                    let s = scalar_string(v)
+                        .ok_or_else(|| type_err(ctx, "annotations", v, "string"))?;
+                    out.insert(k.clone(), s);
+                }
+                Some(out)
+            }
+            Some(v) => return Err(type_err(ctx, "annotations", &v, "map[string]string")),
+        };
+        let deprecated = match m.get("deprecated") {
+            None | Some(Value::Nil) => false,
+            Some(Value::Bool(b)) => b,
+            Some(v) => return Err(type_err(ctx, "deprecated", &v, "bool")),
+        };
+        let type_text = get_str(&m, "type", ctx)?;
+        let mut api_version = get_str(&m, "apiVersion", ctx)?;
+        if api_version.is_empty() {
+            api_version = "v1".into();
+        }
+        Ok(Metadata {
+            name: get_str(&m, "name", ctx)?,
+            home: get_str(&m, "home", ctx)?,
+            sources: get_str_list(&m, "sources", ctx)?,
+            version: get_str(&m, "version", ctx)?,
+            description: get_str(&m, "description", ctx)?,
+            keywords: get_str_list(&m, "keywords", ctx)?,
+            maintainers,
+            icon: get_str(&m, "icon", ctx)?,
+            api_version,
+            condition: get_str(&m, "condition", ctx)?,
+            tags: get_str(&m, "tags", ctx)?,
+            app_version: get_str(&m, "appVersion", ctx)?,
+            deprecated,
+            annotations,
+            kube_version: get_str(&m, "kubeVersion", ctx)?,
+            dependencies: dependencies_of(&m, ctx)?,
+            chart_type: if type_text == "library" {
+                ChartType::Library
+            } else {
+                ChartType::Application
+            },
+            type_text,
+            raw: Value::Map(m),
+        })
+    }
+
+    /// Reads the `dependencies:` of a v1 requirements.yaml into this metadata (helm unmarshals
+    /// the file over the metadata struct, so only `dependencies` changes).
+    pub(crate) fn apply_requirements(&mut self, src: &str) -> Result<(), ChartError> {
+        let ctx = "requirements.yaml";
+        let m = gotpl::yaml::load_map(src)
+            .map_err(|e| ChartError::new(format!("cannot load {ctx}: {e}")))?;
+        if m.contains_key("dependencies") {
+            self.dependencies = dependencies_of(&m, ctx)?;
+        }
+        Ok(())
+    }
+
+    /// helm's `Metadata.Validate` (messages prefixed `validation: ` like helm's
+    /// `ValidationError`).
+    pub fn validate(&mut self) -> Result<(), ChartError> {
+        for s in [
+            &mut self.name,
+            &mut self.description,
+            &mut self.home,
+            &mut self.icon,
+            &mut self.version,
+            &mut self.app_version,
+            &mut self.kube_version,
+            &mut self.api_version,
+            &mut self.condition,
+            &mut self.tags,
+        ] {
+            *s = sanitize(s);
+        }
+        let verr = |m: String| ChartError::new(format!("validation: {m}"));
+        if self.api_version.is_empty() {
+            return Err(verr("chart.metadata.apiVersion is required".into()));
+        }
+        if self.name.is_empty() {
+            return Err(verr("chart.metadata.name is required".into()));
+        }
+        if self.name.contains('/') || self.name == "." || self.name == ".." {
+            return Err(verr(format!(
+                "chart.metadata.name {:?} is invalid",
+                self.name
+            )));
+        }
+        if self.version.is_empty() {
+            return Err(verr("chart.metadata.version is required".into()));
+        }
+        if gotpl::funcs::semver::Version::parse(&self.version).is_err() {
+            return Err(verr(format!(
+                "chart.metadata.version {:?} is invalid",
+                self.version
+            )));
+        }
+        if !matches!(self.type_text.as_str(), "" | "application" | "library") {
+            return Err(verr(
+                "chart.metadata.type must be application or library".into(),
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for d in &mut self.dependencies {
+            d.name = sanitize(&d.name);
+            d.version = sanitize(&d.version);
+            d.repository = sanitize(&d.repository);
+            d.condition = sanitize(&d.condition);
+            d.alias = sanitize(&d.alias);
+            if !d.alias.is_empty()
+                && !d
+                    .alias
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                return Err(verr(format!(
+                    "dependency {:?} has disallowed characters in the alias",
+                    d.name
+                )));
+            }
+            let key = d.effective_name().to_string();
+            if !seen.insert(key.clone()) {
+                return Err(verr(format!(
+                    "more than one dependency with name or alias {key:?}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// `.Chart` as helm v4 exposes it to templates: a map keyed by the Go field names
+    /// (`Name`, `Version`, `AppVersion`, `IsRoot`, …; nil slices print as `[]`, absent
+    /// annotations as null).
+    pub fn to_value(&self, is_root: bool) -> Value {
+        let mut m = BTreeMap::new();
+        m.insert("APIVersion".into(), Value::str(&self.api_version));
+        m.insert(
+            "Annotations".into(),
+            match &self.annotations {
+                None => Value::Nil,
+                Some(a) => Value::map(a.iter().map(|(k, v)| (k.clone(), Value::str(v))).collect()),
+            },
+        );
+        m.insert("AppVersion".into(), Value::str(&self.app_version));
+        m.insert("Condition".into(), Value::str(&self.condition));
+        m.insert(
+            "Dependencies".into(),
+            Value::list(self.dependencies.iter().map(Dependency::to_value).collect()),
+        );
+        m.insert("Deprecated".into(), Value::Bool(self.deprecated));
+        m.insert("Description".into(), Value::str(&self.description));
+        m.insert("Home".into(), Value::str(&self.home));
+        m.insert("Icon".into(), Value::str(&self.icon));
+        m.insert("IsRoot".into(), Value::Bool(is_root));
+        m.insert("Keywords".into(), Value::str_list(&self.keywords));
+        m.insert("KubeVersion".into(), Value::str(&self.kube_version));
+        m.insert(
+            "Maintainers".into(),
+            Value::list(
+                self.maintainers
+                    .iter()
+                    .map(|mt| {
+                        let mut e = BTreeMap::new();
+                        e.insert("Email".into(), Value::str(&mt.email));
+                        e.insert("Name".into(), Value::str(&mt.name));
+                        e.insert("URL".into(), Value::str(&mt.url));
+                        Value::map(e)
+                    })
+                    .collect(),
+            ),
+        );
+        m.insert("Name".into(), Value::str(&self.name));
+        m.insert("Sources".into(), Value::str_list(&self.sources));
+        m.insert("Tags".into(), Value::str(&self.tags));
+        m.insert("Type".into(), Value::str(&self.type_text));
+        m.insert("Version".into(), Value::str(&self.version));
+        Value::map(m)
+    }
+}
+
+/// helm's `sanitizeString`: whitespace becomes a space, other non-printable runes are dropped.
+fn sanitize(s: &str) -> String {
+    if s.chars()
+        .all(|c| !c.is_control() && (c == ' ' || !c.is_whitespace()))
+    {
+        return s.to_string();
+    }
+    s.chars()
+        .filter_map(|c| {
+            if c.is_whitespace() {
+                Some(' ')
+            } else if c.is_control() {
+                None
+            } else {
+                Some(c)
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,156 @@
+//! Chart loading and values computation, with helm v4's semantics.
+//!
+//! Pipeline: [`load`] a chart directory or archive into a [`Chart`] tree (subcharts from
+//! `charts/`, `.helmignore` applied), build the user values with [`UserValues`] (`-f` files then
+//! the `--set*` family, merged like helm's `MergeValues`), then [`prepare`] it: dependency
+//! conditions/tags/aliases, `import-values` and the final coalesced values map that helm passes
+//! as `.Values` to the root chart.
+
+mod archive;
+mod deps;
+mod ignore;
+mod load;
+mod meta;
+pub mod strvals;
+mod values;
+
+pub use archive::{load_archive_files, MAX_ARCHIVE_SIZE};
+pub use ignore::IgnoreRules;
+pub use load::{load, load_archive, load_dir, load_files};
+pub use meta::{ChartType, Dependency, ImportValue, Lock, Maintainer, Metadata};
+pub use strvals::{parse_set, SetKind};
+pub use values::{
+    coalesce_tables, coalesce_values, merge_tables, merge_values_from, path_value, UserValues,
+};
+
+use gotpl::Value;
+use std::fmt;
+use std::path::PathBuf;
+
+/// A file of a chart: its path relative to the chart root (`/`-separated) and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// A loaded chart (helm's `chart.Chart`).
+#[derive(Clone, Debug)]
+pub struct Chart {
+    /// Chart.yaml (+ requirements.yaml for apiVersion v1). After [`prepare`], `name` is the alias
+    /// when the parent aliased it, and `dependencies` lists only the enabled ones.
+    pub metadata: Metadata,
+    /// values.yaml (a map; empty when absent). After [`prepare`] of a chart with dependencies,
+    /// helm has replaced it with the merged values incl. imports; [`Prepared::values`] is what
+    /// templates see.
+    pub values: Value,
+    /// The raw text of values.yaml, for span lookups (lint, schema errors).
+    pub values_src: Option<String>,
+    /// values.schema.json bytes.
+    pub schema: Option<Vec<u8>>,
+    /// Files under `templates/`, in load (path) order.
+    pub templates: Vec<File>,
+    /// Everything helm puts in `.Files`: all files except Chart.yaml, Chart.lock, values.yaml,
+    /// values.schema.json, templates/ and charts/ (but `charts/*.prov` are included, as are
+    /// `crds/` files; v1 requirements.yaml/lock are included too).
+    pub files: Vec<File>,
+    /// Every loaded file (helm's `Raw`), Chart.yaml and values.yaml included, charts/ excluded.
+    pub raw: Vec<File>,
+    /// Subcharts, sorted by directory/archive name at load time.
+    pub dependencies: Vec<Chart>,
+    /// Chart.lock (or requirements.lock for v1).
+    pub lock: Option<Lock>,
+    /// Where it was loaded from: the directory or archive for a root chart;
+    /// `<parent source>/charts/<entry>` for a subchart.
+    pub source: PathBuf,
+}
+
+impl Chart {
+    /// The chart's name (the alias once [`prepare`] has run).
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    /// True for `type: library`.
+    pub fn is_library(&self) -> bool {
+        self.metadata.chart_type == ChartType::Library
+    }
+
+    /// The CRD files of this chart only (helm: `crds/` files with a .yaml/.yml/.json extension).
+    pub fn crds(&self) -> impl Iterator<Item = &File> {
+        self.files.iter().filter(|f| {
+            f.name.starts_with("crds/")
+                && (f.name.ends_with(".yaml")
+                    || f.name.ends_with(".yml")
+                    || f.name.ends_with(".json"))
+        })
+    }
+
+    /// The chart's values map (an empty map when values.yaml is absent).
+    pub fn values_map(&self) -> gotpl::Map {
+        match &self.values {
+            Value::Map(m) => m.clone(),
+            _ => gotpl::Map::new(),
+        }
+    }
+}
+
+/// A chart loading or values error. `Display` is worded like helm's message (what follows
+/// `Error: `).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartError {
+    pub message: String,
+}
+
+impl ChartError {
+    pub fn new(message: impl Into<String>) -> ChartError {
+        ChartError {
+            message: message.into(),
+        }
+    }
+    /// Prefixes the message like Go's `errors.Wrap(err, ctx)`: `ctx: message`.
+    pub fn wrap(self, ctx: impl fmt::Display) -> ChartError {
+        ChartError {
+            message: format!("{ctx}: {}", self.message),
+        }
+    }
+}
+
+impl fmt::Display for ChartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ChartError {}
+
+/// Options of [`prepare`].
+#[derive(Clone, Debug, Default)]
+pub struct PrepareOptions {
+    /// Allow a library chart as the root (helm install/template refuse it; lint accepts it).
+    pub allow_library: bool,
+    /// Skip the "missing in charts/ directory" check (helm's `CheckDependencies`).
+    pub skip_dependency_check: bool,
+}
+
+/// The result of [`prepare`]: the chart tree as helm renders it and the top-level values.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// The root chart with only enabled subcharts (aliases applied, recursively).
+    pub chart: Chart,
+    /// `.Values` of the root chart: chart defaults coalesced with the user values, subchart
+    /// sections (with propagated `global`) inside. A subchart's `.Values` is
+    /// `values[<subchart name>]` (recursively).
+    pub values: Value,
+}
+
+/// Computes what helm's `template`/`install` compute before rendering: checks the declared
+/// dependencies are present, processes dependencies (enabled/conditions/tags/aliases,
+/// import-values) and coalesces the user values with the chart defaults.
+pub fn prepare(
+    chart: Chart,
+    user_values: &gotpl::Map,
+    opts: &PrepareOptions,
+) -> Result<Prepared, ChartError> {
+    deps::prepare(chart, user_values, opts)
+}

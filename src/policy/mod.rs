@@ -1,0 +1,429 @@
+//! Rego policies on rendered objects (regorus): the built-in library in policies/, users'
+//! conftest-style policies, and Gatekeeper ConstraintTemplates + Constraints run unchanged.
+//!
+//! Everything is compiled once into one engine; evaluation clones it per rayon worker (cheap:
+//! modules are shared behind `Arc`).
+
+mod builtin;
+mod check;
+mod gatekeeper;
+mod input;
+pub mod meta;
+mod test;
+
+use crate::finding::{fingerprint, Finding, Location, ObjectRef, RuleDoc, Severity, Stage};
+use meta::Meta;
+use rayon::prelude::*;
+use regorus::Value as R;
+use std::path::{Path, PathBuf};
+
+pub use input::to_rego;
+pub use test::{read_dir as read_tests, run_tests, TestOutcome};
+
+/// A rendered (or plain-manifest) object to check, with where it came from.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub doc: R,
+    /// File the object came from (template path for charts), relative to the scan root.
+    pub path: String,
+    /// First line of the object in that file, when known.
+    pub line: Option<u32>,
+    pub chart: Option<String>,
+    /// The template source, to point field-level findings at the line that sets the field.
+    pub src: Option<std::sync::Arc<str>>,
+}
+
+/// What to load.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The built-in library (policies/ embedded in the binary).
+    pub builtin: bool,
+    /// .rego files, YAML files of ConstraintTemplates/Constraints, or directories of both.
+    pub paths: Vec<PathBuf>,
+    /// JSON or YAML data files, merged under `data`.
+    pub data: Vec<PathBuf>,
+    /// conftest namespaces whose deny/violation/warn rules are evaluated.
+    pub namespaces: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            builtin: true,
+            paths: vec![],
+            data: vec![],
+            namespaces: vec!["main".into()],
+        }
+    }
+}
+
+/// One query whose results become findings.
+#[derive(Clone, Debug)]
+struct Check {
+    /// `data.<package>.<rule>`
+    query: String,
+    id: String,
+    severity: Severity,
+    meta: Meta,
+}
+
+#[derive(Clone)]
+pub struct PolicySet {
+    engine: regorus::Engine,
+    checks: Vec<Check>,
+    constraints: Vec<gatekeeper::Constraint>,
+}
+
+fn load_err(path: &Path, e: impl std::fmt::Display) -> String {
+    format!("{}: {e}", path.display())
+}
+
+/// Files under `p` (recursively, sorted for a stable load order).
+fn walk(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let md = std::fs::metadata(p).map_err(|e| load_err(p, e))?;
+    if md.is_file() {
+        out.push(p.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
+        .map_err(|e| load_err(p, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for e in entries {
+        let name = e.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        if e.is_dir() {
+            walk(&e, out)?;
+        } else if name.ends_with(".rego") || name.ends_with(".yaml") || name.ends_with(".yml") {
+            out.push(e);
+        }
+    }
+    Ok(())
+}
+
+impl PolicySet {
+    pub fn load(opts: &Options) -> Result<PolicySet, String> {
+        let mut engine = regorus::Engine::new();
+        engine.set_strict_builtin_errors(false);
+        check::add_extensions(&mut engine)?;
+        let mut checks = Vec::new();
+        let mut sources: Vec<(String, String)> = Vec::new();
+        if opts.builtin {
+            for (name, text) in builtin::LIBRARY {
+                engine
+                    .add_policy(format!("policies/{name}"), text.to_string())
+                    .map_err(|e| format!("built-in policy {name}: {e}"))?;
+                sources.push((name.to_string(), text.to_string()));
+                if let Some(pkg) = meta::package(text).filter(|p| p.starts_with("chartgate.")) {
+                    let m = meta::parse(name, text)?;
+                    checks.push(Check {
+                        query: format!("data.{pkg}.deny"),
+                        id: m.id.clone().unwrap_or_else(|| pkg.clone()),
+                        severity: m.severity.unwrap_or(Severity::Warning),
+                        meta: m,
+                    });
+                }
+            }
+        }
+        let mut files = Vec::new();
+        for p in &opts.paths {
+            walk(p, &mut files)?;
+        }
+        let mut templates = Vec::new();
+        let mut constraint_docs = Vec::new();
+        for f in &files {
+            let text = std::fs::read_to_string(f).map_err(|e| load_err(f, e))?;
+            let name = f.display().to_string();
+            if name.ends_with(".rego") {
+                if name.ends_with("_test.rego") {
+                    // Tests are for `chartgate policy test`, not for scans.
+                    continue;
+                }
+                add_module(&mut engine, &name, &text)?;
+                checks.extend(user_checks(&name, &text, &opts.namespaces)?);
+                sources.push((name, text));
+            } else {
+                let (t, c) = gatekeeper::read_yaml(f, &text)?;
+                templates.extend(t);
+                constraint_docs.extend(c);
+            }
+        }
+        for t in &templates {
+            for (i, lib) in t.libs.iter().enumerate() {
+                add_module(&mut engine, &format!("{}#lib{i}", t.file), lib)?;
+                sources.push((t.file.clone(), lib.clone()));
+            }
+            add_module(&mut engine, &t.file, &t.rego)?;
+            sources.push((t.file.clone(), t.rego.clone()));
+        }
+        let constraints = gatekeeper::bind(&templates, constraint_docs)?;
+        for d in &opts.data {
+            let text = std::fs::read_to_string(d).map_err(|e| load_err(d, e))?;
+            let v = gotpl::yaml::load(&text).map_err(|e| load_err(d, e))?;
+            engine.add_data(to_rego(&v)).map_err(|e| load_err(d, e))?;
+        }
+        check::builtins_exist(&mut engine, &sources)?;
+        Ok(PolicySet {
+            engine,
+            checks,
+            constraints,
+        })
+    }
+
+    /// Documentation of every rule this set can report.
+    pub fn rules(&self) -> Vec<RuleDoc> {
+        let mut docs: Vec<RuleDoc> = self
+            .checks
+            .iter()
+            .map(|c| RuleDoc {
+                id: c.id.clone(),
+                stage: Stage::Policy,
+                severity: c.severity,
+                title: c.meta.title.clone().unwrap_or_else(|| c.id.clone()),
+                help: help_text(&c.meta),
+                url: c.meta.url.clone(),
+                tags: vec!["kubernetes".into()],
+                security_severity: c.meta.security_severity,
+            })
+            .collect();
+        for k in &self.constraints {
+            docs.push(RuleDoc {
+                id: k.id(),
+                stage: Stage::Policy,
+                severity: k.severity(),
+                title: format!("Gatekeeper constraint {}", k.id()),
+                help: format!(
+                    "Violations of the {} ConstraintTemplate, as Gatekeeper would deny them at admission.",
+                    k.kind
+                ),
+                url: None,
+                tags: vec!["gatekeeper".into()],
+                security_severity: None,
+            });
+        }
+        docs
+    }
+
+    /// The suppression equivalents of a rule id (from its metadata).
+    pub fn equivalents(&self, rule: &str) -> crate::suppress::Equivalents {
+        self.checks
+            .iter()
+            .find(|c| c.id == rule)
+            .map(|c| c.meta.suppress_equivalents())
+            .unwrap_or_default()
+    }
+
+    /// Evaluates every check on every target. `namespace` is the release namespace objects
+    /// without one are deployed to; `inventory` fills Gatekeeper's `data.inventory`.
+    pub fn evaluate(&self, targets: &[Target], namespace: &str) -> Result<Vec<Finding>, String> {
+        let mut engine = self.engine.clone();
+        if !self.constraints.is_empty() {
+            engine
+                .add_data(gatekeeper::inventory(targets, namespace))
+                .map_err(|e| format!("inventory: {e}"))?;
+        }
+        let per: Vec<Result<Vec<Finding>, String>> = targets
+            .par_iter()
+            .map_init(
+                || engine.clone(),
+                |eng, t| {
+                    let mut out = self.eval_checks(eng, t)?;
+                    for k in &self.constraints {
+                        out.extend(k.evaluate(eng, t, namespace)?);
+                    }
+                    Ok(out)
+                },
+            )
+            .collect();
+        let mut all = Vec::new();
+        for r in per {
+            all.extend(r?);
+        }
+        Ok(all)
+    }
+
+    fn eval_checks(&self, eng: &mut regorus::Engine, t: &Target) -> Result<Vec<Finding>, String> {
+        if self.checks.is_empty() {
+            return Ok(vec![]);
+        }
+        eng.set_input(t.doc.clone());
+        let mut out = Vec::new();
+        for c in &self.checks {
+            let v = eng
+                .eval_rule(c.query.clone())
+                .map_err(|e| format!("{}: {e}", c.query))?;
+            for item in results(&v) {
+                out.push(finding(c, t, &item));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn add_module(engine: &mut regorus::Engine, name: &str, text: &str) -> Result<(), String> {
+    // rego.v1 modules and v0 modules (Gatekeeper's) share one engine: try v1, then v0.
+    engine.set_rego_v0(false);
+    if engine
+        .add_policy(name.to_string(), text.to_string())
+        .is_ok()
+    {
+        return Ok(());
+    }
+    engine.set_rego_v0(true);
+    let r = engine.add_policy(name.to_string(), text.to_string());
+    engine.set_rego_v0(false);
+    r.map(|_| ()).map_err(|e| format!("{name}: {e}"))
+}
+
+/// conftest's convention: `deny`, `violation` (errors) and `warn` (warnings) in the namespaces.
+fn user_checks(file: &str, text: &str, namespaces: &[String]) -> Result<Vec<Check>, String> {
+    let Some(pkg) = meta::package(text) else {
+        return Ok(vec![]);
+    };
+    if !namespaces.iter().any(|n| *n == pkg) {
+        return Ok(vec![]);
+    }
+    let m = meta::parse(file, text)?;
+    let mut out = Vec::new();
+    for (rule, sev) in [
+        ("deny", Severity::Error),
+        ("violation", Severity::Error),
+        ("warn", Severity::Warning),
+    ] {
+        let defined = text.lines().any(|l| {
+            let l = l.trim_start();
+            l.strip_prefix(rule).is_some_and(|rest| {
+                rest.starts_with([' ', '[', '{', '\t', '=', ':']) || rest.is_empty()
+            })
+        });
+        if defined {
+            out.push(Check {
+                query: format!("data.{pkg}.{rule}"),
+                id: m.id.clone().unwrap_or_else(|| format!("{pkg}.{rule}")),
+                severity: m.severity.unwrap_or(sev),
+                meta: m.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn help_text(m: &Meta) -> String {
+    let mut h = String::new();
+    if let Some(d) = &m.description {
+        h.push_str(d.trim());
+    }
+    if let Some(r) = &m.remediation {
+        if !h.is_empty() {
+            h.push_str("\n\n");
+        }
+        h.push_str("**Fix:** ");
+        h.push_str(r.trim());
+    }
+    let eq: Vec<String> = m
+        .equivalents
+        .iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(t, ids)| format!("{t}: {}", ids.join(", ")))
+        .collect();
+    if !eq.is_empty() {
+        h.push_str("\n\nSame check elsewhere: ");
+        h.push_str(&eq.join("; "));
+    }
+    h
+}
+
+/// The members of a rule's result: a set (partial rule), an array, or one value.
+fn results(v: &R) -> Vec<R> {
+    match v {
+        R::Set(s) => s.iter().cloned().collect(),
+        R::Array(a) => a.iter().cloned().collect(),
+        R::Undefined | R::Null | R::Bool(false) => vec![],
+        other => vec![other.clone()],
+    }
+}
+
+/// A violation's message: a string, or an object with `msg`.
+fn message(item: &R) -> String {
+    match item {
+        R::String(s) => s.to_string(),
+        R::Object(_) => input::str_field(item, "msg").unwrap_or_else(|| {
+            item.to_json_str()
+                .unwrap_or_else(|_| "policy violation".to_string())
+        }),
+        other => other.to_json_str().unwrap_or_default(),
+    }
+}
+
+fn object_ref(doc: &R) -> ObjectRef {
+    let meta = &doc["metadata"];
+    ObjectRef {
+        api_version: input::str_field(doc, "apiVersion").unwrap_or_default(),
+        kind: input::str_field(doc, "kind").unwrap_or_default(),
+        name: input::str_field(meta, "name").unwrap_or_default(),
+        namespace: input::str_field(meta, "namespace"),
+    }
+}
+
+fn finding_at(
+    id: &str,
+    severity: Severity,
+    meta: &Meta,
+    t: &Target,
+    msg: String,
+    sub: &str,
+) -> Finding {
+    let obj = object_ref(&t.doc);
+    Finding {
+        rule: id.to_string(),
+        stage: Stage::Policy,
+        severity,
+        security_severity: meta.security_severity,
+        help: help_text(meta),
+        url: meta.url.clone(),
+        location: Some(Location {
+            path: t.path.clone(),
+            line: t.line,
+            ..Location::default()
+        }),
+        related: vec![],
+        fingerprint: fingerprint(&[id, &t.path, &obj.kind, &obj.name, sub, &msg]),
+        object: Some(obj),
+        chart: t.chart.clone(),
+        suppressed: None,
+        message: msg,
+    }
+}
+
+fn finding(c: &Check, t: &Target, item: &R) -> Finding {
+    let segs: Vec<String> = match &item["path"] {
+        R::Array(a) => a
+            .iter()
+            .map(|p| match p {
+                R::String(s) => s.to_string(),
+                other => other.to_json_str().unwrap_or_default(),
+            })
+            .collect(),
+        _ => vec![],
+    };
+    let mut f = finding_at(
+        &c.id,
+        c.severity,
+        &c.meta,
+        t,
+        message(item),
+        &segs.join("."),
+    );
+    if let (Some(src), Some(loc)) = (&t.src, f.location.as_mut()) {
+        if let Some(line) = crate::lint::locate::field_line(src, t.line.unwrap_or(1), &segs) {
+            loc.line = Some(line);
+        }
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,275 @@
+use super::*;
+
+fn builtin_tests() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let mut v = test::read_dir(&dir).unwrap();
+    v.retain(|(n, _)| n.ends_with("_test.rego"));
+    v
+}
+
+#[test]
+fn builtin_library_rego_tests_pass() {
+    let tests = builtin_tests();
+    assert!(
+        tests.len() >= 30,
+        "expected a test file per built-in policy"
+    );
+    let out = run_tests(&tests, true).unwrap();
+    let failed: Vec<_> = out.iter().filter(|o| !o.passed).collect();
+    assert!(out.len() >= 60, "only {} tests found", out.len());
+    assert!(failed.is_empty(), "failing policy tests: {failed:#?}");
+}
+
+#[test]
+fn every_builtin_policy_has_metadata_and_a_test() {
+    let tests = builtin_tests();
+    for (name, text) in builtin::LIBRARY {
+        if name.starts_with("lib/") {
+            continue;
+        }
+        let m = meta::parse(name, text).unwrap();
+        let id =
+            m.id.clone()
+                .unwrap_or_else(|| panic!("{name}: no custom.id"));
+        assert_eq!(format!("{id}.rego"), *name, "file name is the id");
+        assert!(
+            m.title.is_some() && m.description.is_some() && m.remediation.is_some(),
+            "{name}"
+        );
+        assert!(m.severity.is_some(), "{name}: no severity");
+        assert!(!m.equivalents.is_empty(), "{name}: no equivalents");
+        let test_name = format!("{id}_test.rego");
+        assert!(
+            tests.iter().any(|(n, _)| n.ends_with(&test_name)),
+            "{name}: no test file"
+        );
+    }
+}
+
+fn target(yaml: &str) -> Target {
+    let v = gotpl::yaml::load(yaml).unwrap();
+    Target {
+        doc: to_rego(&v),
+        path: "chart/templates/x.yaml".into(),
+        line: Some(1),
+        chart: Some("chart".into()),
+        src: Some(yaml.into()),
+    }
+}
+
+const PRIV_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {team: a}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.2\n    securityContext: {privileged: true}\n";
+
+#[test]
+fn builtin_findings_carry_ids_and_objects() {
+    let set = PolicySet::load(&Options::default()).unwrap();
+    let f = set.evaluate(&[target(PRIV_POD)], "ns").unwrap();
+    let p = f
+        .iter()
+        .find(|f| f.rule == "privileged-container")
+        .expect("privileged finding");
+    assert_eq!(p.severity, Severity::Error);
+    assert_eq!(p.object.as_ref().unwrap().kind, "Pod");
+    assert!(p.message.contains("\"c\""), "{}", p.message);
+    // The field path leads to the line that sets it.
+    assert_eq!(p.location.as_ref().unwrap().line, Some(10));
+    assert!(set.rules().iter().any(|r| r.id == "privileged-container"));
+    assert_eq!(
+        set.equivalents("privileged-container").checkov,
+        vec!["CKV_K8S_16"]
+    );
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cg-pol-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn conftest_policies_v0_and_v1_with_data() {
+    let d = tmpdir("conftest");
+    std::fs::write(
+        d.join("v1.rego"),
+        "# METADATA\n# custom:\n#   id: team-label\npackage main\nimport rego.v1\ndeny contains msg if {\n  not input.metadata.labels.owner\n  msg := sprintf(\"%s has no owner\", [input.metadata.name])\n}\nwarn contains {\"msg\": \"pod kind\"} if input.kind == data.kinds.warned\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("v0.rego"),
+        "package other\ndeny[msg] { input.kind == \"Pod\"; msg := \"v0 rule\" }\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("data.yaml"), "kinds:\n  warned: Pod\n").unwrap();
+    let opts = Options {
+        builtin: false,
+        paths: vec![d.join("v1.rego"), d.join("v0.rego")],
+        data: vec![d.join("data.yaml")],
+        namespaces: vec!["main".into(), "other".into()],
+    };
+    let set = PolicySet::load(&opts).unwrap();
+    let f = set.evaluate(&[target(PRIV_POD)], "ns").unwrap();
+    let ids: Vec<(&str, Severity)> = f.iter().map(|f| (f.rule.as_str(), f.severity)).collect();
+    assert!(ids.contains(&("team-label", Severity::Error)), "{ids:?}");
+    assert!(ids.contains(&("team-label", Severity::Warning)), "{ids:?}");
+    assert!(ids.contains(&("other.deny", Severity::Error)), "{ids:?}");
+    assert!(f.iter().any(|f| f.message == "p has no owner"));
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn typo_in_builtin_call_fails_at_load() {
+    let d = tmpdir("typo");
+    std::fs::write(
+        d.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains m if { input.never; m := sprintff(\"x\") }\n",
+    )
+    .unwrap();
+    let opts = Options {
+        builtin: false,
+        paths: vec![d.clone()],
+        ..Options::default()
+    };
+    let err = PolicySet::load(&opts).err().expect("load error");
+    assert!(err.contains("sprintff"), "{err}");
+    std::fs::remove_dir_all(d).ok();
+}
+
+const TEMPLATE: &str = r#"apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: k8srequiredlabels
+spec:
+  crd:
+    spec:
+      names:
+        kind: K8sRequiredLabels
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      libs:
+        - |
+          package lib.helpers
+          missing(obj, want) = m { provided := {l | obj.metadata.labels[l]}; m := want - provided }
+      rego: |
+        package k8srequiredlabels
+        import data.lib.helpers
+        violation[{"msg": msg, "details": {"missing": missing}}] {
+          want := {l | l := input.parameters.labels[_]}
+          missing := helpers.missing(input.review.object, want)
+          count(missing) > 0
+          re_match("^[a-z]+$", input.review.kind.kind) == false
+          msg := sprintf("%v/%v in %v is missing labels: %v", [input.review.kind.kind, input.review.name, input.review.namespace, missing])
+        }
+---
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: k8suniquename
+spec:
+  crd:
+    spec:
+      names:
+        kind: K8sUniqueName
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8suniquename
+        violation[{"msg": msg}] {
+          other := data.inventory.namespace[ns][_]["Pod"][name]
+          name == input.review.object.metadata.name
+          ns != input.review.namespace
+          msg := sprintf("name %v also used in %v", [name, ns])
+        }
+"#;
+
+const CONSTRAINTS: &str = r#"apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata:
+  name: need-owner
+spec:
+  enforcementAction: warn
+  match:
+    kinds:
+      - apiGroups: [""]
+        kinds: ["Pod"]
+    excludedNamespaces: ["kube-*"]
+    labelSelector:
+      matchExpressions:
+        - {key: team, operator: Exists}
+  parameters:
+    labels: ["owner", "team"]
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata:
+  name: deploys-only
+spec:
+  match:
+    kinds:
+      - apiGroups: ["apps"]
+        kinds: ["Deployment"]
+  parameters:
+    labels: ["owner"]
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sUniqueName
+metadata:
+  name: unique
+"#;
+
+#[test]
+fn gatekeeper_templates_run_unchanged() {
+    let d = tmpdir("gk");
+    std::fs::write(d.join("templates.yaml"), TEMPLATE).unwrap();
+    std::fs::write(d.join("constraints.yaml"), CONSTRAINTS).unwrap();
+    let opts = Options {
+        builtin: false,
+        paths: vec![d.clone()],
+        ..Options::default()
+    };
+    let set = PolicySet::load(&opts).unwrap();
+    // Matched: Pod with label team, in namespace ns, missing owner → warning (enforcementAction warn).
+    let f = set.evaluate(&[target(PRIV_POD)], "ns").unwrap();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].rule, "K8sRequiredLabels/need-owner");
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert_eq!(f[0].message, "Pod/p in ns is missing labels: {\"owner\"}");
+    // Excluded namespace glob: no finding.
+    assert!(set
+        .evaluate(&[target(PRIV_POD)], "kube-system")
+        .unwrap()
+        .is_empty());
+    // Inventory: the same Pod name in another namespace is seen through data.inventory.
+    let other = target("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: other\n  labels: {team: a, owner: b}\nspec: {}\n");
+    let f = set.evaluate(&[target(PRIV_POD), other], "ns").unwrap();
+    assert!(
+        f.iter()
+            .any(|f| f.rule == "K8sUniqueName/unique" && f.message.contains("also used in other")),
+        "{f:#?}"
+    );
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn admission_review_input_is_taken_as_the_review() {
+    let d = tmpdir("review");
+    std::fs::write(d.join("t.yaml"), TEMPLATE).unwrap();
+    std::fs::write(
+        d.join("c.yaml"),
+        "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sRequiredLabels\nmetadata:\n  name: all\nspec:\n  parameters:\n    labels: [owner]\n",
+    )
+    .unwrap();
+    let set = PolicySet::load(&Options {
+        builtin: false,
+        paths: vec![d.clone()],
+        ..Options::default()
+    })
+    .unwrap();
+    let review = "apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nrequest:\n  operation: UPDATE\n  name: x\n  namespace: team-a\n  kind: {group: apps, version: v1, kind: Deployment}\n  object:\n    metadata: {name: x}\n";
+    let f = set.evaluate(&[target(review)], "ns").unwrap();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message.starts_with("Deployment/x in team-a"),
+        "{}",
+        f[0].message
+    );
+    std::fs::remove_dir_all(d).ok();
+}

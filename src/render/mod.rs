@@ -1,0 +1,322 @@
+//! Rendering a chart like `helm template`: the template set of a chart and its enabled
+//! subcharts, each executed with its own dot (`.Values`, `.Chart`, `.Release`, …), then helm's
+//! post-processing (NOTES dropped, documents split, hooks separated, sorted by kind).
+//!
+//! Entry points: [`render`] (template files → rendered text per file, as helm's engine does),
+//! [`schema::validate_values`] (values.schema.json, as helm v4 checks before rendering),
+//! [`output::assemble`] (what `helm template` prints).
+
+pub mod glob;
+pub mod objects;
+pub mod order;
+pub mod output;
+pub mod schema;
+
+use crate::chart::{Chart, Prepared};
+use gotpl::{Map, Value};
+use objects::{Capabilities, Files};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::rc::Rc;
+
+/// `.Release` as `helm template` fills it.
+#[derive(Clone, Debug)]
+pub struct ReleaseOptions {
+    pub name: String,
+    pub namespace: String,
+    pub revision: i64,
+    pub is_upgrade: bool,
+}
+
+impl Default for ReleaseOptions {
+    fn default() -> Self {
+        ReleaseOptions {
+            name: "release-name".into(),
+            namespace: "default".into(),
+            revision: 1,
+            is_upgrade: false,
+        }
+    }
+}
+
+/// Everything a render needs besides the chart and its values.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    pub release: ReleaseOptions,
+    pub capabilities: Capabilities,
+    /// Seed for the random functions (`randAlphaNum`, `genCA`…): reproducible output when set.
+    pub seed: Option<u64>,
+    /// Upper bound for one template's output, against runaway templates.
+    pub max_output: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            release: ReleaseOptions::default(),
+            capabilities: Capabilities::new(None, &[]),
+            seed: None,
+            max_output: 256 << 20,
+        }
+    }
+}
+
+/// A render failure, worded like helm (the text after `Error: `).
+#[derive(Clone, Debug, PartialEq)]
+pub enum RenderError {
+    /// `parse error at (chart/templates/x.yaml:3): function "foo" not defined`
+    Parse {
+        message: String,
+        file: String,
+        line: usize,
+        col: usize,
+    },
+    /// `execution error at (chart/templates/x.yaml:12:3): msg` for required/fail, Go's
+    /// `template: …: executing … at <…>: …` otherwise.
+    Exec {
+        message: String,
+        file: String,
+        line: usize,
+        col: usize,
+    },
+}
+
+impl RenderError {
+    pub fn message(&self) -> &str {
+        match self {
+            RenderError::Parse { message, .. } | RenderError::Exec { message, .. } => message,
+        }
+    }
+    /// The template file and 1-based position the error points at (0 when unknown).
+    pub fn location(&self) -> (&str, usize, usize) {
+        match self {
+            RenderError::Parse {
+                file, line, col, ..
+            }
+            | RenderError::Exec {
+                file, line, col, ..
+            } => (file, *line, *col),
+        }
+    }
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// helm's `cleanupParseError`: `template: LOC: …: MSG` → `parse error at (LOC): MSG`.
+fn cleanup_parse_error(filename: &str, text: &str) -> String {
+    let tokens: Vec<&str> = text.split(": ").collect();
+    if tokens.len() == 1 {
+        return format!("parse error in ({filename}): {text}");
+    }
+    format!(
+        "parse error at ({}): {}",
+        tokens[1],
+        tokens[tokens.len() - 1]
+    )
+}
+
+/// helm's `cleanupExecError`: a `required`/`fail` message (between HELM_ERR_START/END) is
+/// reported as `execution error at (LOC): MSG`; other errors keep Go's text.
+fn cleanup_exec_error(filename: &str, text: &str) -> String {
+    let tokens: Vec<&str> = text.splitn(3, ": ").collect();
+    if tokens.len() != 3 {
+        return format!("execution error in ({filename}): {text}");
+    }
+    const START: &str = "HELM_ERR_START";
+    const END: &str = "HELM_ERR_END";
+    if let Some(s) = tokens[2].find(START) {
+        let after = &tokens[2][s + START.len()..];
+        if let Some(e) = after.rfind(END) {
+            return format!("execution error at ({}): {}", tokens[1], &after[..e]);
+        }
+    }
+    text.to_string()
+}
+
+/// One template to execute: its dot (shared by the chart's files, as in helm) and base path.
+struct Renderable {
+    src: String,
+    dot: Map,
+    base_path: String,
+}
+
+fn release_value(r: &ReleaseOptions) -> Value {
+    let m = Map::new();
+    m.insert("IsInstall", Value::Bool(!r.is_upgrade));
+    m.insert("IsUpgrade", Value::Bool(r.is_upgrade));
+    m.insert("Name", Value::str(&r.name));
+    m.insert("Namespace", Value::str(&r.namespace));
+    m.insert("Revision", Value::Int(r.revision));
+    m.insert("Service", Value::str("Helm"));
+    Value::Map(m)
+}
+
+/// The `.Files` of a chart.
+pub fn files_object(chart: &Chart) -> Files {
+    Files::new(
+        chart
+            .files
+            .iter()
+            .map(|f| (f.name.clone(), Rc::from(f.data.as_slice())))
+            .collect(),
+    )
+}
+
+/// helm's `recAllTpls`: builds each chart's dot and collects its templates (library charts
+/// contribute partials only), recursing into enabled subcharts. Returns the chart's dot.
+fn collect(
+    chart: &Chart,
+    parent_values: Option<&Value>,
+    root_values: &Value,
+    full_path: &str,
+    shared: &(Value, Value),
+    out: &mut BTreeMap<String, Renderable>,
+) -> Map {
+    let dot = Map::new();
+    let subcharts = Map::new();
+    let values = match parent_values {
+        None => root_values.clone(),
+        Some(Value::Map(pm)) => match pm.get(chart.name()) {
+            Some(v @ Value::Map(_)) => v,
+            _ => Value::empty_map(),
+        },
+        Some(_) => Value::empty_map(),
+    };
+    dot.insert("Chart", chart.metadata.to_value(parent_values.is_none()));
+    dot.insert("Files", Value::Object(Rc::new(files_object(chart))));
+    dot.insert("Release", shared.0.clone());
+    dot.insert("Capabilities", shared.1.clone());
+    dot.insert("Values", values.clone());
+    dot.insert("Subcharts", Value::Map(subcharts.clone()));
+    for child in &chart.dependencies {
+        let child_path = format!("{full_path}/charts/{}", child.name());
+        let child_dot = collect(child, Some(&values), root_values, &child_path, shared, out);
+        subcharts.insert(child.name(), Value::Map(child_dot));
+    }
+    let library = chart.is_library();
+    for t in &chart.templates {
+        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+        if library && !base.starts_with('_') {
+            continue;
+        }
+        out.insert(
+            format!("{full_path}/{}", t.name),
+            Renderable {
+                src: String::from_utf8_lossy(&t.data).into_owned(),
+                dot: dot.clone(),
+                base_path: format!("{full_path}/templates"),
+            },
+        );
+    }
+    dot
+}
+
+/// Renders every template of the prepared chart tree like helm's engine: all files parsed into
+/// one set in `sortTemplates` order, then each non-partial executed in that order with its
+/// chart's dot; `<no value>` erased. Returns file name → output (NOTES.txt included; the caller
+/// drops it like helm does).
+pub fn render(
+    prepared: &Prepared,
+    opts: &RenderOptions,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let shared = (
+        release_value(&opts.release),
+        Value::Object(Rc::new(opts.capabilities.clone())),
+    );
+    let mut tpls = BTreeMap::new();
+    let root = &prepared.chart;
+    collect(
+        root,
+        None,
+        &prepared.values,
+        root.name(),
+        &shared,
+        &mut tpls,
+    );
+
+    let mut names: Vec<String> = tpls.keys().cloned().collect();
+    order::sort_templates(&mut names);
+
+    let mut set = gotpl::Templates::new();
+    for name in &names {
+        let r = &tpls[name];
+        if let Err(e) = set.add(name, &r.src) {
+            return Err(RenderError::Parse {
+                message: cleanup_parse_error(name, &e.to_string()),
+                file: e.name.clone(),
+                line: e.line as usize,
+                col: e.col as usize,
+            });
+        }
+    }
+
+    let run_opts = gotpl::Options {
+        seed: opts.seed,
+        max_output: opts.max_output,
+        ..Default::default()
+    };
+    let mut run = set.run(&run_opts);
+    let mut rendered = BTreeMap::new();
+    for name in &names {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if base.starts_with('_') {
+            continue;
+        }
+        let r = &tpls[name];
+        let tm = Map::new();
+        tm.insert("BasePath", Value::str(&r.base_path));
+        tm.insert("Name", Value::str(name));
+        r.dot.insert("Template", Value::Map(tm));
+        match run.execute(name, &Value::Map(r.dot.clone())) {
+            Ok(text) => {
+                rendered.insert(name.clone(), text.replace("<no value>", ""));
+            }
+            Err(e) => {
+                return Err(RenderError::Exec {
+                    message: cleanup_exec_error(name, &e.to_string()),
+                    file: e.name.clone(),
+                    line: e.line as usize,
+                    col: e.col as usize,
+                })
+            }
+        }
+    }
+    Ok(rendered)
+}
+
+/// helm's `toYAML` text of a value (used by `.Files.AsConfig`/`AsSecrets`); like helm, an
+/// encoding failure yields "".
+pub(crate) fn yaml_text(v: &Value) -> String {
+    gotpl::yaml::to_yaml(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_cleanup_like_helm() {
+        assert_eq!(
+            cleanup_parse_error(
+                "c/templates/a.yaml",
+                "template: c/templates/a.yaml:3: function \"foo\" not defined"
+            ),
+            "parse error at (c/templates/a.yaml:3): function \"foo\" not defined"
+        );
+        assert_eq!(
+            cleanup_exec_error(
+                "c/templates/a.yaml",
+                "template: c/templates/a.yaml:72:18: executing \"c/templates/a.yaml\" at <fail \"x\">: error calling fail: HELM_ERR_STARTline1\nline2HELM_ERR_END"
+            ),
+            "execution error at (c/templates/a.yaml:72:18): line1\nline2"
+        );
+        let plain = "template: c/templates/a.yaml:1:3: executing \"c/templates/a.yaml\" at <.Values.a.b>: nil pointer evaluating interface {}.b";
+        assert_eq!(cleanup_exec_error("c/templates/a.yaml", plain), plain);
+    }
+}

@@ -1,0 +1,257 @@
+//! What `helm template` prints (or writes with `--output-dir`) from the rendered files:
+//! CRDs (`--include-crds`), manifests sorted by kind, then hooks (`--no-hooks`,
+//! `--skip-tests`), filtered by `--show-only`.
+
+use super::glob::Glob;
+use super::order::{sort_manifests, split_manifests};
+use crate::chart::Chart;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+/// The output flags of `helm template`.
+#[derive(Clone, Debug, Default)]
+pub struct OutputOptions {
+    pub include_crds: bool,
+    pub skip_tests: bool,
+    pub no_hooks: bool,
+    /// `--show-only` patterns (Go `filepath.Match` against the path after the chart name).
+    pub show_only: Vec<String>,
+    pub output_dir: Option<PathBuf>,
+    /// `--release-name`: put `--output-dir` files under a directory named after the release.
+    pub use_release_name: bool,
+    pub release_name: String,
+}
+
+/// An output failure. `Render` errors are the ones helm follows with
+/// `Use --debug flag to render out invalid YAML`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OutputError {
+    Render(String),
+    Plain(String),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Render(m) | OutputError::Plain(m) => f.write_str(m),
+        }
+    }
+}
+
+/// A CRD file of the chart tree, named like helm's `CRDObjects` (`chart/crds/x.yaml`,
+/// `chart/charts/sub/crds/y.yaml`): the root chart's first, then each subchart's, recursively.
+pub fn crd_objects(chart: &Chart) -> Vec<(String, Vec<u8>)> {
+    fn rec(c: &Chart, full: &str, out: &mut Vec<(String, Vec<u8>)>) {
+        for f in c.crds() {
+            out.push((format!("{full}/{}", f.name), f.data.clone()));
+        }
+        for d in &c.dependencies {
+            rec(d, &format!("{full}/charts/{}", d.name()), out);
+        }
+    }
+    let mut out = Vec::new();
+    rec(chart, chart.name(), &mut out);
+    out
+}
+
+/// helm's `writeToFile`: `DIR/NAME` (created or appended), one `---\n# Source:` block.
+fn write_to_file(
+    dir: &str,
+    name: &str,
+    data: &str,
+    append: bool,
+    log: &mut String,
+) -> Result<(), OutputError> {
+    let path = format!("{dir}/{name}");
+    let p = PathBuf::from(&path);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| OutputError::Plain(format!("{}: {e}", parent.display())))?;
+    }
+    let file = if append {
+        std::fs::OpenOptions::new().append(true).open(&p)
+    } else {
+        std::fs::File::create(&p)
+    };
+    let mut f = file.map_err(|e| OutputError::Plain(format!("open {path}: {e}")))?;
+    write!(f, "---\n# Source: {name}\n{data}\n")
+        .map_err(|e| OutputError::Plain(format!("write {path}: {e}")))?;
+    let _ = writeln!(log, "wrote {path}");
+    Ok(())
+}
+
+/// Go's `filepath.Join` for the output directory and the release name (cleaned).
+fn join_dir(dir: &std::path::Path, sub: &str) -> String {
+    let joined = format!("{}/{}", dir.display(), sub);
+    clean_path(&joined)
+}
+
+/// Go's `path.Clean` (lexical).
+fn clean_path(p: &str) -> String {
+    let rooted = p.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|l| *l != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let body = parts.join("/");
+    match (rooted, body.is_empty()) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".into(),
+        (false, false) => body,
+    }
+}
+
+/// Builds `helm template`'s stdout from the rendered files (NOTES.txt still included; dropped
+/// here like helm does). With `--output-dir` the files are written and stdout carries the
+/// `wrote PATH` lines.
+pub fn assemble(
+    mut rendered: BTreeMap<String, String>,
+    chart: &Chart,
+    opts: &OutputOptions,
+) -> Result<String, OutputError> {
+    rendered.retain(|k, _| !k.ends_with("NOTES.txt"));
+    let (hooks, manifests) = sort_manifests(&rendered).map_err(OutputError::Render)?;
+
+    let mut log = String::new();
+    let mut buf = String::new();
+    let mut written: HashSet<String> = HashSet::new();
+    let out_dir = opts.output_dir.as_ref().map(|d| d.display().to_string());
+    if opts.include_crds {
+        for (name, data) in crd_objects(chart) {
+            let text = String::from_utf8_lossy(&data);
+            match &out_dir {
+                None => {
+                    let _ = write!(buf, "---\n# Source: {name}\n{text}\n");
+                }
+                Some(dir) => {
+                    let append = written.contains(&name);
+                    write_to_file(dir, &name, &text, append, &mut log)?;
+                    written.insert(name);
+                }
+            }
+        }
+    }
+    let release_dir = opts.output_dir.as_ref().map(|d| {
+        if opts.use_release_name {
+            join_dir(d, &opts.release_name)
+        } else {
+            d.display().to_string()
+        }
+    });
+    for m in &manifests {
+        match &release_dir {
+            None => {
+                let _ = write!(buf, "---\n# Source: {}\n{}\n", m.name, m.content);
+            }
+            Some(dir) => {
+                let append = written.contains(&m.name);
+                write_to_file(dir, &m.name, &m.content, append, &mut log)?;
+                written.insert(m.name.clone());
+            }
+        }
+    }
+
+    let mut out = String::with_capacity(buf.len() + 64);
+    out.push_str(buf.trim());
+    out.push('\n');
+    if !opts.no_hooks {
+        let mut hook_written: HashSet<String> = HashSet::new();
+        for h in &hooks {
+            if opts.skip_tests && h.is_test() {
+                continue;
+            }
+            match &release_dir {
+                None => {
+                    let _ = write!(out, "---\n# Source: {}\n{}\n", h.path, h.manifest);
+                }
+                Some(dir) => {
+                    // helm appends when the file already exists on disk.
+                    let exists = std::path::Path::new(&format!("{dir}/{}", h.path)).exists();
+                    let append = exists || hook_written.contains(&h.path);
+                    write_to_file(dir, &h.path, &h.manifest, append, &mut log)?;
+                    hook_written.insert(h.path.clone());
+                }
+            }
+        }
+    }
+
+    if opts.show_only.is_empty() {
+        log.push_str(&out);
+        return Ok(log);
+    }
+    let docs = split_manifests(&out);
+    let mut selected = String::new();
+    for pattern in &opts.show_only {
+        let glob = Glob::filepath(pattern);
+        let mut missing = true;
+        for doc in &docs {
+            let Some(path) = source_path(doc) else {
+                continue;
+            };
+            if glob.as_ref().is_some_and(|g| g.matches(path)) {
+                let _ = write!(selected, "---\n{doc}\n");
+                missing = false;
+            }
+        }
+        if missing {
+            return Err(OutputError::Plain(format!(
+                "could not find template {pattern} in chart"
+            )));
+        }
+    }
+    log.push_str(&selected);
+    Ok(log)
+}
+
+/// helm's `# Source: [^/]+/(.+)` on a document: its path without the chart name.
+fn source_path(doc: &str) -> Option<&str> {
+    let i = doc.find("# Source: ")?;
+    let rest = &doc[i + "# Source: ".len()..];
+    let slash = rest.find(['/', '\n'])?;
+    if slash == 0 || rest.as_bytes()[slash] != b'/' {
+        return None;
+    }
+    let tail = &rest[slash + 1..];
+    let end = tail.find('\n').unwrap_or(tail.len());
+    if end == 0 {
+        return None;
+    }
+    Some(&tail[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_regex_like_helm() {
+        assert_eq!(
+            source_path("# Source: o/templates/a.yaml\nkind: X"),
+            Some("templates/a.yaml")
+        );
+        assert_eq!(
+            source_path("# Source: o/charts/s/templates/a.yaml"),
+            Some("charts/s/templates/a.yaml")
+        );
+        assert_eq!(source_path("# comment only"), None);
+    }
+
+    #[test]
+    fn clean_like_go() {
+        assert_eq!(clean_path("out//rel/"), "out/rel");
+        assert_eq!(clean_path("/tmp/./x/../y"), "/tmp/y");
+        assert_eq!(clean_path("./rel"), "rel");
+    }
+}

@@ -1,0 +1,104 @@
+//! Loads every chart of the shared corpus (../shared/corpus) and prepares it for every render
+//! row of corpus.tsv (its `-f`/`--set*` values), as `helm template` does before rendering.
+//! Rows helm refuses at this stage (library charts, missing dependencies) must fail with
+//! helm's message from golden/<label>.err.
+//!
+//! Set `CHARTGATE_DUMP_VALUES=<dir>` to write each row's final `.Values` as JSON
+//! (`<dir>/<label>.json`) for comparison with helm's `toJson .Values`.
+
+use chartgate::chart::{self, PrepareOptions, UserValues};
+use std::path::{Path, PathBuf};
+
+fn corpus() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    p.join("corpus.tsv").is_file().then_some(p)
+}
+
+/// The values flags of a corpus command line (`helm template rel charts/X --namespace ns ...`).
+fn user_values(corpus: &Path, args: &[&str]) -> UserValues {
+    let mut uv = UserValues::default();
+    let mut i = 0;
+    while i < args.len() {
+        let next = args.get(i + 1).map(|s| s.to_string()).unwrap_or_default();
+        match args[i] {
+            "-f" | "--values" => uv.value_files.push(corpus.join(&next)),
+            "--set" => uv.set.push(next),
+            "--set-string" => uv.set_string.push(next),
+            "--set-json" => uv.set_json.push(next),
+            "--set-file" => uv
+                .set_file
+                .push(corpus.join(&next).to_string_lossy().into_owned()),
+            "--set-literal" => uv.set_literal.push(next),
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        i += 2;
+    }
+    uv
+}
+
+#[test]
+fn loads_and_prepares_every_corpus_render() {
+    let Some(corpus) = corpus() else {
+        eprintln!("corpus not found; skipping");
+        return;
+    };
+    let dump = std::env::var_os("CHARTGATE_DUMP_VALUES").map(PathBuf::from);
+    let tsv = std::fs::read_to_string(corpus.join("corpus.tsv")).unwrap();
+    let mut charts: Vec<String> = std::fs::read_dir(corpus.join("charts"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    charts.sort();
+    let mut loaded = std::collections::BTreeMap::new();
+    let mut problems = Vec::new();
+    for name in &charts {
+        match chart::load(&corpus.join("charts").join(name)) {
+            Ok(c) => {
+                loaded.insert(name.clone(), c);
+            }
+            Err(e) => problems.push(format!("{name}: load: {e}")),
+        }
+    }
+    let (mut rows, mut prepared, mut expected_fail) = (0, 0, 0);
+    for line in tsv.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 6 {
+            continue;
+        }
+        let (label, name, cmd) = (cols[0], cols[1], cols[5]);
+        let Some(c) = loaded.get(name) else {
+            continue;
+        };
+        rows += 1;
+        let args: Vec<&str> = cmd.split_whitespace().skip(4).collect();
+        let golden_err =
+            std::fs::read_to_string(corpus.join("golden").join(format!("{label}.err"))).ok();
+        let result = user_values(&corpus, &args)
+            .build()
+            .and_then(|uv| chart::prepare(c.clone(), &uv, &PrepareOptions::default()));
+        match result {
+            Ok(p) => {
+                prepared += 1;
+                if let Some(dir) = &dump {
+                    let json = gotpl::json::to_json(&p.values).unwrap_or_default();
+                    std::fs::write(dir.join(format!("{label}.json")), json).unwrap();
+                }
+            }
+            Err(e) => match &golden_err {
+                Some(g) if g.contains(&format!("Error: {e}\n")) => expected_fail += 1,
+                _ => problems.push(format!("{label}: prepare: {e}")),
+            },
+        }
+    }
+    eprintln!(
+        "chart_load: {} charts, {} loaded; {rows} renders, {prepared} prepared, {expected_fail} failed as helm does",
+        charts.len(),
+        loaded.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
