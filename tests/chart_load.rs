@@ -87,6 +87,18 @@ fn loads_and_prepares_every_corpus_render() {
                 if let Some(dir) = &dump {
                     let json = gotpl::json::to_json(&p.values).unwrap_or_default();
                     std::fs::write(dir.join(format!("{label}.json")), json).unwrap();
+                    if label == name {
+                        // `.Chart` and the `.Files` names of the root, as helm prints them.
+                        let meta = gotpl::json::to_json(&p.chart.metadata.to_value(true))
+                            .unwrap_or_default();
+                        let files: Vec<&str> =
+                            p.chart.files.iter().map(|f| f.name.as_str()).collect();
+                        std::fs::write(
+                            dir.join(format!("{label}.meta")),
+                            format!("{meta}\n{}\n", files.join(",")),
+                        )
+                        .unwrap();
+                    }
                 }
             }
             Err(e) => match &golden_err {

@@ -94,3 +94,82 @@ fn secrets_precision_and_recall() {
     assert!(precision >= 95.0, "precision {precision:.1}% below 95%");
     assert!(recall >= 95.0, "recall {recall:.1}% below 95%");
 }
+
+/// Throughput on synthetic chart text (values files and templates with secret-ish keys, template
+/// expressions, base64 Secret data and a few real-looking tokens). Run in release:
+/// `bench/secrets.sh` (or `cargo test --release --test secrets -- --ignored --nocapture`).
+#[test]
+#[ignore = "benchmark: run in release with bench/secrets.sh"]
+fn secrets_throughput() {
+    let files = synthetic_chart_files(2_000);
+    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let scanner = Scanner::new(None).expect("built-in rules");
+    // Warm up, then time a single thread (per-core figure) and the rayon pool.
+    let _ = scanner.scan_file(&files[0].0, &files[0].1);
+    let t = std::time::Instant::now();
+    let mut n = 0usize;
+    for (p, b) in &files {
+        n += scanner.scan_file(p, b).len();
+    }
+    let one = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let m = scanner.scan_files(&files).len();
+    let all = t.elapsed().as_secs_f64();
+    assert_eq!(n, m);
+    let mb = total as f64 / 1e6;
+    println!(
+        "secrets throughput: {mb:.1} MB in {} files, 1 thread {:.1} MB/s, {} threads {:.1} MB/s, {n} findings",
+        files.len(),
+        mb / one,
+        rayon::current_num_threads(),
+        mb / all
+    );
+}
+
+fn synthetic_chart_files(count: usize) -> Vec<(String, Vec<u8>)> {
+    // A tiny deterministic generator (xorshift) so the corpus is the same on every run.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut word = |n: usize, next: &mut dyn FnMut() -> u64| -> String {
+        (0..n)
+            .map(|_| CHARS[(next() % CHARS.len() as u64) as usize] as char)
+            .collect()
+    };
+    let mut files = Vec::with_capacity(count);
+    for i in 0..count {
+        let mut s = String::new();
+        let template = i % 2 == 1;
+        for j in 0..60 {
+            let w = word(12, &mut next);
+            if template {
+                s.push_str(&format!(
+                    "{{{{- if .Values.component{j}.enabled }}}}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{{{ include \"app.fullname\" . }}}}-{w}\n  labels:\n    {{{{- include \"app.labels\" . | nindent 4 }}}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c{j}\n          image: \"{{{{ .Values.image.repository }}}}:{{{{ .Values.image.tag }}}}\"\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: {{{{ .Values.auth.existingSecret }}}}\n                  key: password\n            - name: LOG_LEVEL\n              value: info\n{{{{- end }}}}\n"
+                ));
+            } else {
+                let b64 = word(24, &mut next);
+                s.push_str(&format!(
+                    "component{j}:\n  enabled: true\n  image:\n    repository: ghcr.io/acme/{w}\n    tag: \"1.{j}.0\"\n  auth:\n    existingSecret: \"\"\n    password: \"\"\n    tokenTTL: 24h\n  resources:\n    limits:\n      cpu: 500m\n      memory: 512Mi\n  podAnnotations:\n    checksum/config: {b64}\n  # Set the API key with --set component{j}.apiKey=...\n  apiKey: \"\"\n  service:\n    type: ClusterIP\n    port: 80{j:02}\n"
+                ));
+            }
+            if j % 20 == 7 {
+                s.push_str(&format!(
+                    "  slackToken: xoxb-1234567890-123456789012-{}\n",
+                    word(24, &mut next)
+                ));
+            }
+        }
+        let ext = if template {
+            "templates/deployment.yaml"
+        } else {
+            "values.yaml"
+        };
+        files.push((format!("chart{i}/{ext}"), s.into_bytes()));
+    }
+    files
+}

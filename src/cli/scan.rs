@@ -59,7 +59,7 @@ pub struct ScanArgs {
     #[arg(long = "data", value_name = "FILE")]
     pub data: Vec<PathBuf>,
     /// conftest namespaces of user policies.
-    #[arg(long = "namespace-policy", value_name = "PKG", default_value = "main")]
+    #[arg(long = "policy-namespace", value_name = "PKG", default_value = "main")]
     pub policy_namespaces: Vec<String>,
     /// Turn off the built-in policy library.
     #[arg(long)]

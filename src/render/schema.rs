@@ -97,14 +97,40 @@ fn describe(e: &jsonschema::ValidationError<'_>) -> String {
     format!("- at '{}': {}", e.instance_path().as_str(), msg)
 }
 
+/// A schema that cannot be compiled. An unresolvable remote `$ref` is worded like helm's
+/// loader failure (we never fetch: no network access at run time).
+fn compile_error(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("Resource '") {
+        if let Some(end) = rest.find("' is not present") {
+            let url = &rest[..end];
+            return format!(
+                "failing loading {url:?}: HTTP request failed for {url}: network access is disabled\n"
+            );
+        }
+    }
+    format!("{msg}\n")
+}
+
 /// Validates `values` against one schema; `Err` holds helm's per-chart error text.
 pub fn validate_single(values: &Value, schema: &[u8]) -> Result<(), String> {
     let schema: serde_json::Value = serde_json::from_slice(schema).map_err(|e| format!("{e}\n"))?;
-    let validator = jsonschema::validator_for(&schema).map_err(|e| format!("{e}\n"))?;
+    let validator =
+        jsonschema::validator_for(&schema).map_err(|e| compile_error(&e.to_string()))?;
     let instance = to_json(values);
-    let mut lines: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| describe(&e))
+    let errors: Vec<_> = validator.iter_errors(&instance).collect();
+    // helm's validator stops at a failed `type`: other keywords at that location go unreported.
+    let typed: Vec<String> = errors
+        .iter()
+        .filter(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }))
+        .map(|e| e.instance_path().as_str().to_string())
+        .collect();
+    let mut lines: Vec<String> = errors
+        .iter()
+        .filter(|e| {
+            matches!(e.kind(), ValidationErrorKind::Type { .. })
+                || !typed.iter().any(|t| t == e.instance_path().as_str())
+        })
+        .map(describe)
         .collect();
     if lines.is_empty() {
         return Ok(());

@@ -166,6 +166,13 @@ impl Engine {
             return false;
         }
         if let Some(t) = rule.entropy {
+            // Hex carries at most 4 bits per character: random hex keys often score under 3.5.
+            let hex = s.len() >= 16 && s.iter().all(u8::is_ascii_hexdigit);
+            let t = if hex {
+                (t - 0.5).max(2.5_f64.min(t))
+            } else {
+                t
+            };
             if shannon_entropy(s) <= t {
                 return false;
             }

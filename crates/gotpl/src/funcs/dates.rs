@@ -438,8 +438,9 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
     let err = |velem: &str, lelem: &str, extra: &str| {
         format!("parsing time {value:?} as {layout:?}: cannot parse {velem:?} as {lelem:?}{extra}")
     };
+    // Omitted elements are zero (year 0) or, where zero is impossible, one.
     let (mut year, mut month, mut day, mut hour, mut min, mut sec, mut nanos) =
-        (1i64, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32);
+        (0i64, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32);
     let mut yday: Option<u32> = None;
     let mut pm: Option<bool> = None;
     let mut offset: Option<i32> = None;
@@ -1130,6 +1131,41 @@ mod tests {
             ),
             "Tuesday March 5 6:7:8 24 065  65 +00 Z .500000 ,5 am"
         );
+    }
+
+    #[test]
+    fn matches_helm_layout_and_zone_matrix() {
+        let cases: &[(&str, &str, i64, &str)] = include!("testdata/dates_helm.rs");
+        if Zone::load("America/New_York").is_none() {
+            return; // no system zoneinfo on this machine
+        }
+        let mut bad = Vec::new();
+        for &(layout, zone, secs, want) in cases {
+            let got = run(
+                "dateInZone",
+                &[layout.into(), Value::Int(secs), zone.into()],
+            );
+            if got != want {
+                bad.push(format!(
+                    "{layout:?} {zone} {secs}: got {got:?} want {want:?}"
+                ));
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "{} mismatches:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
+    }
+
+    #[test]
+    fn parses_like_helm() {
+        let cases: &[(&str, &str, &str)] = include!("testdata/todate_helm.rs");
+        for &(layout, value, want) in cases {
+            let got = run("toDate", &[layout.into(), value.into()]);
+            assert_eq!(got, want, "toDate {layout:?} {value:?}");
+        }
     }
 
     #[test]

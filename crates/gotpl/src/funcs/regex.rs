@@ -19,8 +19,14 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
     if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&translated) {
         use regex_syntax::ast::ErrorKind as K;
         let sp = e.span();
-        let at = translated.get(sp.start.offset..sp.end.offset).unwrap_or("");
         let from = translated.get(sp.start.offset..).unwrap_or("");
+        let at = match translated.get(sp.start.offset..sp.end.offset) {
+            Some(a) if !a.is_empty() => a,
+            // An empty span points at the operator itself.
+            _ => from
+                .get(..from.chars().next().map_or(0, char::len_utf8))
+                .unwrap_or(""),
+        };
         return Err(match e.kind() {
             K::GroupUnclosed => fail("missing closing )", pattern),
             K::GroupUnopened => fail("unexpected )", pattern),

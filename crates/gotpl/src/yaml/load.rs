@@ -1202,5 +1202,19 @@ mod span_tests {
             let _ = load_spanned(&src).unwrap();
         }
         println!("load_spanned: {:?}", t3.elapsed() / n);
+        let t4 = std::time::Instant::now();
+        let mut evs = 0usize;
+        for _ in 0..n {
+            for ev in Parser::new_from_str(&src) {
+                if ev.is_ok() {
+                    evs += 1;
+                }
+            }
+        }
+        println!(
+            "raw saphyr events: {:?} ({} events)",
+            t4.elapsed() / n,
+            evs / n as usize
+        );
     }
 }

@@ -337,29 +337,42 @@ pub(crate) fn natural_less_v3(a: &str, b: &str) -> bool {
 }
 
 fn natural_less_impl(a: &str, b: &str, v3: bool) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // Byte-wise is char-wise for ASCII: no allocation on the common path.
+        return natural_less_chars(a.as_bytes(), b.as_bytes(), v3, |b| b as char);
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    natural_less_chars(&ar, &br, v3, |c| c)
+}
+
+fn natural_less_chars<C: Copy + PartialEq>(
+    ar: &[C],
+    br: &[C],
+    v3: bool,
+    ch: fn(C) -> char,
+) -> bool {
     let n = ar.len().min(br.len());
     let mut digits = false;
     for i in 0..n {
         if ar[i] == br[i] {
-            digits = is_go_digit(ar[i]);
+            digits = is_go_digit(ch(ar[i]));
             continue;
         }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
+        let al = ch(ar[i]).is_alphabetic();
+        let bl = ch(br[i]).is_alphabetic();
         if al && bl {
-            return ar[i] < br[i];
+            return ch(ar[i]) < ch(br[i]);
         }
         if al || bl {
             return if v3 && digits { al } else { bl };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
+        if ch(ar[i]) == '0' || ch(br[i]) == '0' {
             let mut j = i;
-            while j > 0 && is_go_digit(ar[j - 1]) {
+            while j > 0 && is_go_digit(ch(ar[j - 1])) {
                 j -= 1;
-                if ar[j] != '0' {
+                if ch(ar[j]) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -367,13 +380,17 @@ fn natural_less_impl(a: &str, b: &str, v3: bool) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && is_go_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
+        while ai < ar.len() && is_go_digit(ch(ar[ai])) {
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(ch(ar[ai]) as i64 - '0' as i64);
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && is_go_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
+        while bi < br.len() && is_go_digit(ch(br[bi])) {
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(ch(br[bi]) as i64 - '0' as i64);
             bi += 1;
         }
         if an != bn {
@@ -382,7 +399,7 @@ fn natural_less_impl(a: &str, b: &str, v3: bool) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return ar[i] < br[i];
+        return ch(ar[i]) < ch(br[i]);
     }
     ar.len() < br.len()
 }
@@ -417,6 +434,18 @@ pub(crate) fn sort_keys_v3<T>(items: &mut Vec<(String, T)>) {
 
 fn merge_sort<T>(items: &mut Vec<(String, T)>, less: fn(&str, &str) -> bool) {
     if items.len() < 2 {
+        return;
+    }
+    if items.len() <= 12 {
+        // Go's sort.Sort uses insertion sort up to 12 elements: same result even when the
+        // natural order isn't transitive (it can cycle on keys like `s_08`, `s_0b1`, `s_1e3`).
+        for i in 1..items.len() {
+            let mut j = i;
+            while j > 0 && less(&items[j].0, &items[j - 1].0) {
+                items.swap(j, j - 1);
+                j -= 1;
+            }
+        }
         return;
     }
     let mut v: Vec<(String, T)> = std::mem::take(items);
