@@ -28,6 +28,6 @@ deny contains {"msg": msg, "path": path} if {
 }
 
 drops_all(c) if {
-	some d in c.securityContext.capabilities.drop
+	some d in k8s.iter(c.securityContext.capabilities.drop)
 	upper(d) == "ALL"
 }

@@ -29,13 +29,13 @@ deny contains {"msg": msg, "path": path} if {
 
 deny contains {"msg": msg, "path": path} if {
 	some c in k8s.app_containers
-	some a in c.container.securityContext.capabilities.add
+	some a in k8s.iter(c.container.securityContext.capabilities.add)
 	upper(a) in {"NET_RAW", "CAP_NET_RAW", "ALL"}
 	msg := sprintf("container %q adds %s", [c.container.name, a])
 	path := array.concat(c.path, ["securityContext", "capabilities", "add"])
 }
 
 drops_net_raw(c) if {
-	some d in c.securityContext.capabilities.drop
+	some d in k8s.iter(c.securityContext.capabilities.drop)
 	upper(d) in {"ALL", "NET_RAW", "CAP_NET_RAW"}
 }

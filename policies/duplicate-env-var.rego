@@ -18,8 +18,8 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	some c in k8s.app_containers
-	some i, e in c.container.env
-	some j, f in c.container.env
+	some i, e in k8s.iter(c.container.env)
+	some j, f in k8s.iter(c.container.env)
 	i < j
 	e.name == f.name
 	msg := sprintf("container %q sets env %s twice", [c.container.name, e.name])

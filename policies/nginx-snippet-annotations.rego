@@ -21,7 +21,7 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	input.kind == "Ingress"
-	some k, _ in input.metadata.annotations
+	some k, _ in k8s.iter(input.metadata.annotations)
 	endswith(k, "-snippet")
 	startswith(k, "nginx.ingress.kubernetes.io/")
 	msg := sprintf("Ingress %q uses annotation %s", [k8s.name, k])

@@ -21,10 +21,10 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	input.kind in {"Role", "ClusterRole"}
-	some i, r in input.rules
-	some res in r.resources
+	some i, r in k8s.iter(input.rules)
+	some res in k8s.iter(r.resources)
 	res in {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs", "*"}
-	some v in r.verbs
+	some v in k8s.iter(r.verbs)
 	v in {"create", "update", "patch", "*"}
 	msg := sprintf("%s %q can %s %s", [input.kind, k8s.name, v, res])
 	path := ["rules", i]

@@ -22,10 +22,10 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	input.kind in {"Role", "ClusterRole"}
-	some i, r in input.rules
-	some res in r.resources
+	some i, r in k8s.iter(input.rules)
+	some res in k8s.iter(r.resources)
 	res in {"secrets", "*"}
-	some v in r.verbs
+	some v in k8s.iter(r.verbs)
 	v in {"get", "list", "watch", "*"}
 	not r.resourceNames
 	msg := sprintf("%s %q can %s secrets", [input.kind, k8s.name, v])

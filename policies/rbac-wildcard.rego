@@ -21,7 +21,7 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	input.kind in {"Role", "ClusterRole"}
-	some i, r in input.rules
+	some i, r in k8s.iter(input.rules)
 	some field in ["verbs", "resources", "apiGroups"]
 	"*" in r[field]
 	msg := sprintf("%s %q rule %d has '*' in %s", [input.kind, k8s.name, i, field])

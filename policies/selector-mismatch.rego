@@ -19,7 +19,7 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	input.kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}
-	some k, v in input.spec.selector.matchLabels
+	some k, v in k8s.iter(input.spec.selector.matchLabels)
 	not input.spec.template.metadata.labels[k] == v
 	msg := sprintf("%s %q selects %s=%s but the pod template lacks that label", [input.kind, k8s.name, k, v])
 	path := ["spec", "selector", "matchLabels", k]

@@ -86,11 +86,7 @@ fn check(dir: &Path, row: &Row) -> Verdict {
         return if w == g {
             Verdict::ErrSame
         } else {
-            Verdict::ErrDiffMessage(format!(
-                "want {:?}\n      got  {:?}",
-                first_line(w),
-                first_line(g)
-            ))
+            Verdict::ErrDiffMessage(first_diff(w, g))
         };
     }
     if out.code != 0 {
@@ -119,6 +115,20 @@ fn check(dir: &Path, row: &Row) -> Verdict {
     }
 }
 
+/// The first line where two messages differ, for the report.
+fn first_diff(want: &str, got: &str) -> String {
+    let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
+    let i = (0..w.len().max(g.len()))
+        .find(|&i| w.get(i) != g.get(i))
+        .unwrap_or(0);
+    format!(
+        "line {}: helm {:?} | ours {:?}",
+        i + 1,
+        w.get(i).copied().unwrap_or(""),
+        g.get(i).copied().unwrap_or("")
+    )
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }
@@ -140,7 +150,13 @@ fn fidelity_against_helm() {
         .expect("thread pool");
     let verdicts: Vec<Verdict> = pool.install(|| {
         use rayon::prelude::*;
-        rows.par_iter().map(|r| check(&dir, r)).collect()
+        rows.par_iter()
+            .map(|r| {
+                // An engine panic must not hide the other rows' results.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&dir, r)))
+                    .unwrap_or_else(|_| Verdict::Diff("panicked".into()))
+            })
+            .collect()
     });
 
     let (mut same, mut total, mut err_same, mut err_msg_same, mut err_total) = (0, 0, 0, 0, 0);

@@ -5,7 +5,7 @@
 //! A case counts as detected when the scanner reports at least one finding for it.
 
 use chartgate::secrets::Scanner;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 struct Case {
     file: String,
@@ -13,7 +13,7 @@ struct Case {
     expected: String,
 }
 
-fn load(dir: &PathBuf) -> Vec<Case> {
+fn load(dir: &Path) -> Vec<Case> {
     let labels = std::fs::read_to_string(dir.join("labels.tsv")).expect("labels.tsv");
     labels
         .lines()
@@ -136,7 +136,7 @@ fn synthetic_chart_files(count: usize) -> Vec<(String, Vec<u8>)> {
         state
     };
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut word = |n: usize, next: &mut dyn FnMut() -> u64| -> String {
+    let word = |n: usize, next: &mut dyn FnMut() -> u64| -> String {
         (0..n)
             .map(|_| CHARS[(next() % CHARS.len() as u64) as usize] as char)
             .collect()

@@ -22,7 +22,7 @@ pod_security_context := object.get(pod_spec, "securityContext", {})
 # ephemeralContainers.
 containers contains {"container": c, "path": array.concat(pod_path, [t, i]), "type": t} if {
 	some t in ["containers", "initContainers", "ephemeralContainers"]
-	some i, c in object.get(pod_spec, t, [])
+	some i, c in iter(object.get(pod_spec, t, []))
 }
 
 # Regular and init containers, which run for the pod's lifetime (ephemeral ones are debug tools).
@@ -45,5 +45,19 @@ has_key(obj, k) if {
 }
 
 volumes contains {"volume": v, "path": array.concat(pod_path, ["volumes", i])} if {
-	some i, v in object.get(pod_spec, "volumes", [])
+	some i, v in iter(object.get(pod_spec, "volumes", []))
+}
+
+# A collection to iterate: real manifests carry nulls (`env:` with nothing under it), which
+# count as empty instead of failing the evaluation.
+iter(x) := x if is_array(x)
+
+iter(x) := x if is_object(x)
+
+iter(x) := x if is_set(x)
+
+iter(x) := [] if {
+	not is_array(x)
+	not is_object(x)
+	not is_set(x)
 }

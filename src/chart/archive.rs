@@ -15,7 +15,11 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// (the chart directory) and are cleaned; absolute names, `..` escapes, drive letters and a
 /// Chart.yaml outside a directory are rejected with helm's messages.
 pub fn load_archive_files(data: &[u8]) -> Result<Vec<File>, ChartError> {
-    if data.len() < 2 || data[0] != 0x1f || data[1] != 0x8b {
+    // Go's gzip reader needs a 10-byte header before it can judge the magic.
+    if data.len() < 10 {
+        return Err(ChartError::new("unexpected EOF"));
+    }
+    if data[0] != 0x1f || data[1] != 0x8b || data[2] != 0x08 {
         return Err(ChartError::new("gzip: invalid header"));
     }
     let gz = flate2::read::GzDecoder::new(data);

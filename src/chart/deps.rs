@@ -2,7 +2,10 @@
 //! removal of disabled subcharts, and `import-values`.
 
 use super::meta::Dependency;
-use super::values::{coalesce_values, merge_tables, merge_values_from, path_value, table};
+use super::values::{
+    coalesce_values, collect_warnings, log_warn, merge_tables, merge_values_from, path_value,
+    table, table_err,
+};
 use super::{Chart, ChartError, PrepareOptions, Prepared};
 use gotpl::funcs::semver::{Constraints, Version};
 use gotpl::{Map, Value};
@@ -11,6 +14,18 @@ use gotpl::{Map, Value};
 const MAX_DEPTH: usize = 64;
 
 pub(super) fn prepare(
+    chart: Chart,
+    user: &Map,
+    opts: &PrepareOptions,
+) -> Result<Prepared, ChartError> {
+    let (res, warnings) = collect_warnings(|| prepare_inner(chart, user, opts));
+    res.map(|mut p| {
+        p.warnings = warnings;
+        p
+    })
+}
+
+fn prepare_inner(
     mut chart: Chart,
     user: &Map,
     opts: &PrepareOptions,
@@ -24,11 +39,13 @@ pub(super) fn prepare(
     if !opts.skip_dependency_check {
         check_dependencies(&chart)?;
     }
-    process_dependencies(&mut chart, user)?;
+    process_dependencies(&mut chart, user)
+        .map_err(|e| e.wrap("chart dependencies processing failed"))?;
     let values = coalesce_values(&chart, user)?;
     Ok(Prepared {
         chart,
         values: Value::Map(values),
+        warnings: Vec::new(),
     })
 }
 
@@ -78,29 +95,49 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, depth: usize) -> Result<(
         return Ok(());
     }
     let existing = std::mem::take(&mut c.dependencies);
+    let reqs = &c.metadata.dependencies;
+    let matches = |e: &Chart, r: &Dependency| {
+        e.name() == r.name && is_compatible_range(&r.version, &e.metadata.version)
+    };
     // Subcharts no Chart.yaml entry claims stay as they are.
-    let mut deps: Vec<Chart> = existing
+    let claimed: Vec<bool> = existing
         .iter()
-        .filter(|e| {
-            !c.metadata
-                .dependencies
-                .iter()
-                .any(|r| e.name() == r.name && is_compatible_range(&r.version, &e.metadata.version))
-        })
-        .cloned()
+        .map(|e| reqs.iter().any(|r| matches(e, r)))
         .collect();
+    // Each entry takes the first compatible subchart (a copy, renamed to its alias).
+    let mut picks: Vec<(usize, String)> = Vec::new();
     for req in &mut c.metadata.dependencies {
-        if let Some(found) = existing.iter().find(|e| {
-            e.name() == req.name && is_compatible_range(&req.version, &e.metadata.version)
-        }) {
-            let mut copy = found.clone();
-            if !req.alias.is_empty() {
-                copy.metadata.name = req.alias.clone();
-            }
-            deps.push(copy);
+        if let Some(i) = existing.iter().position(|e| matches(e, req)) {
+            picks.push((i, req.alias.clone()));
         }
         if !req.alias.is_empty() {
             req.name = req.alias.clone();
+        }
+    }
+    // Move charts instead of copying them; only a chart used by several entries is cloned.
+    let mut uses = vec![0usize; existing.len()];
+    for (i, _) in &picks {
+        uses[*i] += 1;
+    }
+    let mut slots: Vec<Option<Chart>> = existing.into_iter().map(Some).collect();
+    let mut deps: Vec<Chart> = Vec::new();
+    for (i, is_claimed) in claimed.iter().enumerate() {
+        if !is_claimed {
+            deps.extend(slots[i].take());
+        }
+    }
+    for (i, alias) in picks {
+        uses[i] -= 1;
+        let picked = if uses[i] == 0 {
+            slots[i].take()
+        } else {
+            slots[i].clone()
+        };
+        if let Some(mut ch) = picked {
+            if !alias.is_empty() {
+                ch.metadata.name = alias;
+            }
+            deps.push(ch);
         }
     }
     c.dependencies = deps;
@@ -137,19 +174,15 @@ fn process_tags(reqs: &mut [Dependency], cvals: &Map) {
     for r in reqs {
         let (mut has_true, mut has_false) = (false, false);
         for k in &r.tags {
-            if let Some(Value::Bool(b)) = tags.get(k) {
-                if b {
-                    has_true = true;
-                } else {
-                    has_false = true;
-                }
+            match tags.get(k) {
+                Some(Value::Bool(true)) => has_true = true,
+                Some(Value::Bool(false)) => has_false = true,
+                Some(_) => log_warn("returned non-bool value", &[("tag", k), ("chart", &r.name)]),
+                None => {}
             }
         }
-        if !has_true && has_false {
-            r.enabled = false;
-        } else {
-            r.enabled = true;
-        }
+        // Disabled only when some tag is false and none is true.
+        r.enabled = has_true || !has_false;
     }
 }
 
@@ -160,9 +193,16 @@ fn process_conditions(reqs: &mut [Dependency], cvals: &Map, path: &str) {
             if cond.is_empty() {
                 continue;
             }
-            if let Some(Value::Bool(b)) = path_value(cvals, &format!("{path}{cond}")) {
-                r.enabled = b;
-                break;
+            match path_value(cvals, &format!("{path}{cond}")) {
+                Some(Value::Bool(b)) => {
+                    r.enabled = b;
+                    break;
+                }
+                Some(_) => log_warn(
+                    "returned non-bool value",
+                    &[("path", cond), ("chart", &r.name)],
+                ),
+                None => {}
             }
         }
     }
@@ -192,8 +232,15 @@ fn process_import_values(c: &mut Chart, depth: usize) -> Result<(), ChartError> 
                     e.insert("child".to_string(), Value::str(&child));
                     e.insert("parent".to_string(), Value::str(&parent));
                     out.push(Value::map(e));
-                    let Some(vv) = table(&cvals, &format!("{}.{child}", r.name)) else {
-                        continue;
+                    let vv = match table_err(&cvals, &format!("{}.{child}", r.name)) {
+                        Ok(vv) => vv,
+                        Err(e) => {
+                            log_warn(
+                                "ImportValues missing table from chart",
+                                &[("chart", &r.name), ("error", &e)],
+                            );
+                            continue;
+                        }
                     };
                     merge_tables(&b, &path_to_map(&parent, &vv));
                 }
@@ -203,8 +250,12 @@ fn process_import_values(c: &mut Chart, depth: usize) -> Result<(), ChartError> 
                     e.insert("child".to_string(), Value::str(&child));
                     e.insert("parent".to_string(), Value::str("."));
                     out.push(Value::map(e));
-                    let Some(vm) = table(&cvals, &format!("{}.{child}", r.name)) else {
-                        continue;
+                    let vm = match table_err(&cvals, &format!("{}.{child}", r.name)) {
+                        Ok(vm) => vm,
+                        Err(e) => {
+                            log_warn("ImportValues missing table", &[("error", &e)]);
+                            continue;
+                        }
                     };
                     merge_tables(&b, &vm);
                 }
@@ -359,5 +410,95 @@ mod tests {
             .unwrap_err()
             .message
             .ends_with("found in Chart.yaml, but missing in charts/ directory: gone"));
+    }
+}
+
+#[cfg(test)]
+mod warning_tests {
+    use super::*;
+    use crate::chart::{load_files, parse_set, File, SetKind};
+
+    fn files(list: &[(&str, &str)]) -> Chart {
+        load_files(
+            list.iter()
+                .map(|(n, d)| File {
+                    name: n.to_string(),
+                    data: d.as_bytes().to_vec(),
+                })
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    fn user(sets: &[&str]) -> Map {
+        let m = Map::new();
+        for s in sets {
+            parse_set(s, SetKind::Set, &m, &mut |_| Ok(String::new())).unwrap();
+        }
+        m
+    }
+
+    #[test]
+    fn coalesce_warnings_like_helm() {
+        let c = files(&[
+            ("Chart.yaml", "apiVersion: v2\nname: sv\nversion: 0.1.0\n"),
+            ("values.yaml", "pre: {s: str, l: [1, 2], m: {a: 1}}\n"),
+        ]);
+        let p = prepare(
+            c,
+            &user(&["pre.m=5", "pre.s.x=1"]),
+            &PrepareOptions::default(),
+        )
+        .unwrap();
+        // helm v4.1.4's stderr for `--set pre.m=5 --set pre.s.x=1`.
+        assert_eq!(
+            p.warnings,
+            [
+                r#"level=INFO msg="warning: cannot overwrite table with non table for sv.pre.m (map[a:1])""#,
+                r#"level=INFO msg="warning: destination for sv.pre.s is a table. Ignoring non-table value (str)""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn dependency_warnings_like_helm() {
+        let c = files(&[
+            (
+                "Chart.yaml",
+                "apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n  - name: mid\n    version: 0.3.0\n    tags: [backend]\n    import-values:\n      - child: leaf.lv\n        parent: fromleaf\n      - child: http\n        parent: portimport\n",
+            ),
+            ("values.yaml", "tags: {backend: true}\nglobal: {shared: top, t: {a: 1}}\nmid: {mv: 3, leaf2: {on: true}}\n"),
+            (
+                "charts/mid/Chart.yaml",
+                "apiVersion: v2\nname: mid\nversion: 0.3.0\ndependencies:\n  - name: leaf\n    version: ~1.2.0\n    import-values: [ports]\n  - name: leaf\n    version: \">=1.0.0\"\n    alias: leaf2\n    condition: leaf2.on\n",
+            ),
+            ("charts/mid/values.yaml", "mv: 2\nleaf2: {on: false, lv: 5}\nglobal: {shared: mid}\n"),
+            ("charts/mid/charts/leaf/Chart.yaml", "apiVersion: v2\nname: leaf\nversion: 1.2.3\n"),
+            (
+                "charts/mid/charts/leaf/values.yaml",
+                "exports:\n  ports: {http: 80}\nlv: 1\nglobal: {fromLeaf: true, shared: leaf}\n",
+            ),
+        ]);
+        let p = prepare(
+            c,
+            &user(&["mid.leaf2.on=5", "global=3"]),
+            &PrepareOptions::default(),
+        )
+        .unwrap();
+        let skip =
+            r#"level=INFO msg="warning: skipping globals because source global is not a table.""#;
+        // helm v4.1.4's stderr for `--set mid.leaf2.on=5 --set global=3`, in order.
+        assert_eq!(
+            p.warnings,
+            [
+                skip,
+                skip,
+                skip,
+                r#"level=WARN msg="returned non-bool value" path=leaf2.on chart=leaf2"#,
+                r#"level=WARN msg="ImportValues missing table from chart" chart=mid error="\"lv\" is not a table""#,
+                r#"level=WARN msg="ImportValues missing table from chart" chart=mid error="\"http\" is not a table""#,
+                skip,
+            ]
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use super::archive::load_archive_files;
 use super::ignore::IgnoreRules;
-use super::meta::{Lock, Metadata};
+use super::meta::{check_api_version, Lock, Metadata};
 use super::{Chart, ChartError, File};
 use gotpl::Value;
 use std::path::{Path, PathBuf};
@@ -20,8 +20,12 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Loads a chart from a directory or a `.tgz` archive.
 pub fn load(path: &Path) -> Result<Chart, ChartError> {
-    let md = std::fs::metadata(path)
-        .map_err(|e| ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e))))?;
+    let md = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            ChartError::new(format!("path {:?} not found", path.display().to_string()))
+        }
+        _ => ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e))),
+    })?;
     if md.is_dir() {
         return load_dir(path);
     }
@@ -35,7 +39,14 @@ pub fn load(path: &Path) -> Result<Chart, ChartError> {
                 "file '{name}' seems to be a YAML file, but expected a gzipped archive"
             )));
         }
-        let ct = if std::str::from_utf8(&data[..data.len().min(512)]).is_ok() {
+        // helm sniffs a zero-padded 512-byte buffer, so short files always look binary.
+        let head = &data[..data.len().min(512)];
+        let ct = if data.len() >= 512
+            && std::str::from_utf8(head).is_ok()
+            && !head
+                .iter()
+                .any(|b| b.is_ascii_control() && !b.is_ascii_whitespace())
+        {
             "text/plain; charset=utf-8"
         } else {
             "application/octet-stream"
@@ -51,7 +62,19 @@ pub fn load(path: &Path) -> Result<Chart, ChartError> {
 
 /// Loads a chart archive from memory.
 pub fn load_archive(data: &[u8]) -> Result<Chart, ChartError> {
-    load_archive_at(data, 0)
+    // helm v4 reports any problem reading a root archive (path escapes included) with one
+    // generic message; subchart archives keep the detailed one.
+    let files =
+        load_archive_files(data).map_err(|_| ChartError::new("unable to load chart archive"))?;
+    match files.iter().find(|f| f.name == "Chart.yaml") {
+        Some(f) => check_api_version(&text(f))?,
+        None => {
+            return Err(ChartError::new(
+                "unable to detect chart version, no Chart.yaml found",
+            ))
+        }
+    }
+    load_files_at(files, 0)
 }
 
 fn load_archive_at(data: &[u8], depth: usize) -> Result<Chart, ChartError> {
@@ -73,6 +96,17 @@ fn os_msg(e: &std::io::Error) -> String {
 pub fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
     let top = std::fs::canonicalize(dir)
         .map_err(|e| ChartError::new(format!("stat {}: {}", dir.display(), os_msg(&e))))?;
+    let chart_yaml = top.join("Chart.yaml");
+    match std::fs::read(&chart_yaml) {
+        Ok(src) => check_api_version(&String::from_utf8_lossy(&src))?,
+        Err(e) => {
+            return Err(ChartError::new(format!(
+                "unable to detect chart at {p}: open {p}: {}",
+                os_msg(&e),
+                p = chart_yaml.display()
+            )))
+        }
+    }
     let mut rules = IgnoreRules::empty();
     let ifile = top.join(".helmignore");
     if ifile.is_file() {
@@ -411,6 +445,17 @@ mod tests {
         assert_eq!(
             e.message,
             "error unpacking subchart evil.tgz in a: chart illegally references parent directory"
+        );
+        // At the root helm v4 hides the detail.
+        let evil_root = make_tgz(&[("c/../../x", b"x", reg)]);
+        assert_eq!(
+            load_archive(&evil_root).unwrap_err().message,
+            "unable to load chart archive"
+        );
+        let no_chart = make_tgz(&[("c/values.yaml", b"a: 1", reg)]);
+        assert_eq!(
+            load_archive(&no_chart).unwrap_err().message,
+            "unable to detect chart version, no Chart.yaml found"
         );
     }
 

@@ -104,14 +104,49 @@ fn float_string(f: f64) -> String {
     gotpl::json::format_float(f, 'g')
 }
 
-fn get_str(m: &Map, key: &str, ctx: &str) -> Result<String, ChartError> {
+/// Where a Chart.yaml/lock field sits, for Go's `json: cannot unmarshal` messages.
+#[derive(Clone, Copy)]
+pub(crate) struct Cx<'a> {
+    /// The file named in `cannot load <file>`.
+    pub file: &'a str,
+    /// The innermost Go struct (`Metadata`, `Dependency`, `Maintainer`, `Lock`).
+    pub st: &'a str,
+    /// The JSON path of that struct from the document root (empty at the top).
+    pub path: &'a str,
+}
+
+impl<'a> Cx<'a> {
+    fn top(file: &'a str, st: &'a str) -> Cx<'a> {
+        Cx { file, st, path: "" }
+    }
+    fn field(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            format!("{}.{key}", self.st)
+        } else {
+            format!("{}.{}.{key}", self.st, self.path)
+        }
+    }
+    fn yaml_err(&self, e: gotpl::yaml::YamlError) -> ChartError {
+        let m = e.to_string();
+        if m.starts_with("yaml:") {
+            ChartError::new(format!(
+                "cannot load {}: error converting YAML to JSON: {m}",
+                self.file
+            ))
+        } else {
+            ChartError::new(format!("cannot load {}: {m}", self.file))
+        }
+    }
+}
+
+fn get_str(m: &Map, key: &str, ctx: &Cx) -> Result<String, ChartError> {
     match m.get(key) {
         None => Ok(String::new()),
         Some(v) => scalar_string(&v).ok_or_else(|| type_err(ctx, key, &v, "string")),
     }
 }
 
-fn get_str_list(m: &Map, key: &str, ctx: &str) -> Result<Vec<String>, ChartError> {
+fn get_str_list(m: &Map, key: &str, ctx: &Cx) -> Result<Vec<String>, ChartError> {
     match m.get(key) {
         None | Some(Value::Nil) => Ok(Vec::new()),
         Some(Value::List(l)) => l
@@ -133,19 +168,26 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-fn type_err(ctx: &str, key: &str, v: &Value, go_type: &str) -> ChartError {
+fn type_err(ctx: &Cx, key: &str, v: &Value, go_type: &str) -> ChartError {
     ChartError::new(format!(
-        "cannot load {ctx}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field .{key} of type {go_type}",
-        json_kind(v)
+        "cannot load {}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field {} of type {go_type}",
+        ctx.file,
+        json_kind(v),
+        ctx.field(key)
     ))
 }
 
 impl Dependency {
-    pub(crate) fn from_value(v: &Value, ctx: &str) -> Result<Dependency, ChartError> {
+    pub(crate) fn from_value(v: &Value, parent: &Cx) -> Result<Dependency, ChartError> {
+        let ctx = &Cx {
+            file: parent.file,
+            st: "Dependency",
+            path: "dependencies",
+        };
         let m = match v {
             Value::Map(m) => m,
             Value::Nil => return Ok(Dependency::default()),
-            other => return Err(type_err(ctx, "dependencies", other, "chart.Dependency")),
+            other => return Err(type_err(parent, "dependencies", other, "v2.Dependency")),
         };
         let import_values = match m.get("import-values") {
             None | Some(Value::Nil) => Vec::new(),
@@ -191,7 +233,28 @@ impl Dependency {
     }
 }
 
-fn dependencies_of(m: &Map, ctx: &str) -> Result<Vec<Dependency>, ChartError> {
+/// Loads a YAML mapping document; a non-mapping document is Go's "cannot unmarshal X into
+/// Go value of type T" error.
+fn load_top_map(src: &str, ctx: &Cx) -> Result<Map, ChartError> {
+    match gotpl::yaml::load(src).map_err(|e| ctx.yaml_err(e))? {
+        Value::Map(m) => Ok(m),
+        Value::Nil => Ok(Map::new()),
+        other => {
+            let ty = match ctx.st {
+                "chartBase" => "loader.chartBase",
+                "Lock" => "v2.Lock",
+                _ => "v2.Metadata",
+            };
+            Err(ChartError::new(format!(
+                "cannot load {}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type {ty}",
+                ctx.file,
+                json_kind(&other)
+            )))
+        }
+    }
+}
+
+fn dependencies_of(m: &Map, ctx: &Cx) -> Result<Vec<Dependency>, ChartError> {
     match m.get("dependencies") {
         None | Some(Value::Nil) => Ok(Vec::new()),
         Some(Value::List(l)) => l
@@ -199,14 +262,14 @@ fn dependencies_of(m: &Map, ctx: &str) -> Result<Vec<Dependency>, ChartError> {
             .iter()
             .map(|d| Dependency::from_value(d, ctx))
             .collect(),
-        Some(v) => Err(type_err(ctx, "dependencies", &v, "[]*chart.Dependency")),
+        Some(v) => Err(type_err(ctx, "dependencies", &v, "[]*v2.Dependency")),
     }
 }
 
 impl Lock {
-    pub(crate) fn parse(src: &str, ctx: &str) -> Result<Lock, ChartError> {
-        let m = gotpl::yaml::load_map(src)
-            .map_err(|e| ChartError::new(format!("cannot load {ctx}: {e}")))?;
+    pub(crate) fn parse(src: &str, file: &str) -> Result<Lock, ChartError> {
+        let ctx = &Cx::top(file, "Lock");
+        let m = load_top_map(src, ctx)?;
         Ok(Lock {
             generated: get_str(&m, "generated", ctx)?,
             digest: get_str(&m, "digest", ctx)?,
@@ -218,29 +281,31 @@ impl Lock {
 impl Metadata {
     /// Parses Chart.yaml (`ctx` names the file in errors).
     pub fn parse(src: &str) -> Result<Metadata, ChartError> {
-        let ctx = "Chart.yaml";
-        let m = gotpl::yaml::load_map(src)
-            .map_err(|e| ChartError::new(format!("cannot load {ctx}: {e}")))?;
+        let ctx = &Cx::top("Chart.yaml", "Metadata");
+        let m = load_top_map(src, &Cx::top("Chart.yaml", "chartBase"))?;
         let maintainers = match m.get("maintainers") {
             None | Some(Value::Nil) => Vec::new(),
             Some(Value::List(l)) => {
                 let mut out = Vec::new();
                 for it in l.items.iter() {
+                    let mcx = &Cx {
+                        file: ctx.file,
+                        st: "Maintainer",
+                        path: "maintainers",
+                    };
                     match it {
                         Value::Map(mm) => out.push(Maintainer {
-                            name: get_str(mm, "name", ctx)?,
-                            email: get_str(mm, "email", ctx)?,
-                            url: get_str(mm, "url", ctx)?,
+                            name: get_str(mm, "name", mcx)?,
+                            email: get_str(mm, "email", mcx)?,
+                            url: get_str(mm, "url", mcx)?,
                         }),
                         Value::Nil => out.push(Maintainer::default()),
-                        other => {
-                            return Err(type_err(ctx, "maintainers", other, "chart.Maintainer"))
-                        }
+                        other => return Err(type_err(ctx, "maintainers", other, "v2.Maintainer")),
                     }
                 }
                 out
             }
-            Some(v) => return Err(type_err(ctx, "maintainers", &v, "[]*chart.Maintainer")),
+            Some(v) => return Err(type_err(ctx, "maintainers", &v, "[]*v2.Maintainer")),
         };
         let annotations = match m.get("annotations") {
             None | Some(Value::Nil) => None,
@@ -295,9 +360,8 @@ impl Metadata {
     /// Reads the `dependencies:` of a v1 requirements.yaml into this metadata (helm unmarshals
     /// the file over the metadata struct, so only `dependencies` changes).
     pub(crate) fn apply_requirements(&mut self, src: &str) -> Result<(), ChartError> {
-        let ctx = "requirements.yaml";
-        let m = gotpl::yaml::load_map(src)
-            .map_err(|e| ChartError::new(format!("cannot load {ctx}: {e}")))?;
+        let ctx = &Cx::top("requirements.yaml", "Metadata");
+        let m = load_top_map(src, ctx)?;
         if m.contains_key("dependencies") {
             self.dependencies = dependencies_of(&m, ctx)?;
         }
@@ -423,6 +487,18 @@ impl Metadata {
         m.insert("Type".into(), Value::str(&self.type_text));
         m.insert("Version".into(), Value::str(&self.version));
         Value::map(m)
+    }
+}
+
+/// helm v4's chart-version detection on the root Chart.yaml: apiVersion ""/v1/v2 load as
+/// chart v2; anything else is refused.
+pub(crate) fn check_api_version(chart_yaml: &str) -> Result<(), ChartError> {
+    let cx = Cx::top("Chart.yaml", "chartBase");
+    let m = load_top_map(chart_yaml, &cx)?;
+    match get_str(&m, "apiVersion", &cx)?.as_str() {
+        "" | "v1" | "v2" => Ok(()),
+        "v3" => Err(ChartError::new("invalid chart apiVersion")),
+        _ => Err(ChartError::new("unsupported chart version")),
     }
 }
 

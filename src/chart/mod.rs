@@ -20,7 +20,8 @@ pub use load::{load, load_archive, load_dir, load_files};
 pub use meta::{ChartType, Dependency, ImportValue, Lock, Maintainer, Metadata};
 pub use strvals::{parse_set, SetKind};
 pub use values::{
-    coalesce_tables, coalesce_values, merge_tables, merge_values_from, path_value, UserValues,
+    coalesce_tables, coalesce_values, collect_warnings, merge_tables, merge_values_from,
+    path_value, UserValues,
 };
 
 use gotpl::Value;
@@ -142,6 +143,10 @@ pub struct Prepared {
     /// sections (with propagated `global`) inside. A subchart's `.Values` is
     /// `values[<subchart name>]` (recursively).
     pub values: Value,
+    /// The log lines helm v4.1.4 prints on stderr while computing these values (coalesce
+    /// type conflicts, non-bool conditions/tags, missing import-values tables), worded and
+    /// formatted like helm's (`level=INFO msg="warning: …"`), in processing order.
+    pub warnings: Vec<String>,
 }
 
 /// Computes what helm's `template`/`install` compute before rendering: checks the declared

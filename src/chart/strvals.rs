@@ -35,7 +35,7 @@ enum Node {
 
 impl Node {
     fn from_value(v: &Value, depth: usize) -> Node {
-        if depth > 10_000 {
+        if depth > 2_000 {
             return Node::Leaf(Value::Nil);
         }
         match v {
@@ -273,7 +273,10 @@ impl Parser<'_> {
         if !k.is_empty() {
             return (
                 list,
-                err(format!("unexpected data at end of array index: {k:?}")),
+                err(format!(
+                    "unexpected data at end of array index: {}",
+                    go_runes_q(&k)
+                )),
             );
         }
         match last {
@@ -485,6 +488,23 @@ enum ListErr {
     Eof,
     NotList,
     Err(String),
+}
+
+/// Go's `%q` of a `[]rune`: `['a' 'b']`.
+fn go_runes_q(s: &str) -> String {
+    let items: Vec<String> = s
+        .chars()
+        .map(|c| match c {
+            '\'' => r"'\''".to_string(),
+            '\\' => r"'\\'".to_string(),
+            '\n' => r"'\n'".to_string(),
+            '\t' => r"'\t'".to_string(),
+            '\r' => r"'\r'".to_string(),
+            c if c.is_control() => format!(r"'\u{:04x}'", c as u32),
+            c => format!("'{c}'"),
+        })
+        .collect();
+    format!("[{}]", items.join(" "))
 }
 
 /// helm recovers Go's type-assertion panics into this message.
@@ -709,6 +729,10 @@ mod tests {
             "index of 70000 is greater than maximum supported index of 65536"
         );
         assert_eq!(set1("a={1,2").unwrap_err(), "list must terminate with '}'");
+        assert_eq!(
+            set1("a[0]xy=1").unwrap_err(),
+            "unexpected data at end of array index: ['x' 'y']"
+        );
         assert_eq!(
             parse(&[("a=1", SetKind::Set), ("a.b=1", SetKind::Set)]).unwrap_err(),
             "unable to parse key: interface conversion: interface {} is int64, not map[string]interface {}"

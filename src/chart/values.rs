@@ -8,7 +8,7 @@ use gotpl::{Map, Value};
 use std::path::PathBuf;
 
 /// Nesting bound for the recursive walks (values are data, so this is generous).
-const MAX_DEPTH: usize = 10_000;
+const MAX_DEPTH: usize = 2_000;
 
 /// The user-supplied values flags, applied in helm's order: every `-f` file (in order), then
 /// all `--set-json`, all `--set`, all `--set-string`, all `--set-file`, all `--set-literal`
@@ -130,6 +130,72 @@ fn merge_maps(dst: &Map, src: &Map, depth: usize) {
     }
 }
 
+thread_local! {
+    /// helm's log lines from values processing, collected while [`collect_warnings`] runs.
+    static WARNINGS: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` and returns the warnings helm would have logged meanwhile, as helm v4.1.4 prints
+/// them on stderr (`level=INFO msg="warning: …"`, `level=WARN msg=… key=value`).
+pub fn collect_warnings<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let prev = WARNINGS.with(|w| w.borrow_mut().replace(Vec::new()));
+    let out = f();
+    let got = WARNINGS
+        .with(|w| std::mem::replace(&mut *w.borrow_mut(), prev))
+        .unwrap_or_default();
+    (out, got)
+}
+
+/// Records a Go `log.Printf` line (helm v4 routes it to slog at INFO).
+pub(crate) fn log_info(msg: String) {
+    record(format!("level=INFO msg={}", slog_quote(&msg)));
+}
+
+/// Records a `slog.Warn(msg, k, v, ...)` line.
+pub(crate) fn log_warn(msg: &str, attrs: &[(&str, &str)]) {
+    let mut line = format!("level=WARN msg={}", slog_quote(msg));
+    for (k, v) in attrs {
+        line.push_str(&format!(" {k}={}", slog_quote(v)));
+    }
+    record(line);
+}
+
+fn record(line: String) {
+    WARNINGS.with(|w| {
+        if let Some(v) = w.borrow_mut().as_mut() {
+            // Bounded: a pathological values tree must not grow this without limit.
+            if v.len() < 10_000 {
+                v.push(line);
+            }
+        }
+    });
+}
+
+/// slog's text handler quoting: bare when the value is non-empty and has no space, quote,
+/// `=` or control character; otherwise Go `%q`.
+fn slog_quote(s: &str) -> String {
+    let needs = s.is_empty()
+        || s.chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '=' || c.is_control());
+    if !needs {
+        return s.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn concat_prefix(a: &str, b: &str) -> String {
     if a.is_empty() {
         b.to_string()
@@ -166,10 +232,9 @@ fn coalesce_deps(ch: &Chart, dest: Map, prefix: &str, merge: bool) -> Result<Map
             Some(Value::Map(m)) => m,
             Some(other) => {
                 return Err(ChartError::new(format!(
-                    "type mismatch on {name}: %!t({}={})",
-                    other.type_name(),
-                    gotpl::fmt::format_value(&other)
-                )))
+                    "type mismatch on {name}: {}",
+                    go_percent_t(&other, 0)
+                )));
             }
         };
         let sub_prefix = concat_prefix(prefix, ch.name());
@@ -180,17 +245,44 @@ fn coalesce_deps(ch: &Chart, dest: Map, prefix: &str, merge: bool) -> Result<Map
     Ok(dest)
 }
 
+/// Go's `%t` verb: bools print, slices and maps element-wise, anything else `%!t(type=value)`.
+fn go_percent_t(v: &Value, depth: usize) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Nil => "%!t(<nil>)".into(),
+        Value::List(l) if depth < 100 => {
+            let items: Vec<String> = l.items.iter().map(|x| go_percent_t(x, depth + 1)).collect();
+            format!("[{}]", items.join(" "))
+        }
+        Value::Map(m) if depth < 100 => {
+            let items: Vec<String> = m
+                .borrow()
+                .iter()
+                .map(|(k, x)| format!("%!t(string={k}):{}", go_percent_t(x, depth + 1)))
+                .collect();
+            format!("map[{}]", items.join(" "))
+        }
+        v => format!("%!t({}={})", v.type_name(), gotpl::fmt::format_value(v)),
+    }
+}
+
 /// Copies the parent's `global` into the subchart's values (parent wins on conflicts).
 fn coalesce_globals(dest: &Map, src: &Map, prefix: &str) {
     let dg = match dest.get("global") {
         None => Map::new(),
         Some(Value::Map(m)) => m,
-        Some(_) => return,
+        Some(_) => {
+            log_info("warning: skipping globals because destination global is not a table.".into());
+            return;
+        }
     };
     let sg = match src.get("global") {
         None => Map::new(),
         Some(Value::Map(m)) => m,
-        Some(_) => return,
+        Some(_) => {
+            log_info("warning: skipping globals because source global is not a table.".into());
+            return;
+        }
     };
     let entries: Vec<(String, Value)> = sg
         .borrow()
@@ -206,10 +298,12 @@ fn coalesce_globals(dest: &Map, src: &Map, prefix: &str) {
                     coalesce_tables_full_key(&vv, &destv, &concat_prefix(prefix, &key), true, 0);
                     dg.insert(key, Value::Map(vv));
                 }
-                Some(_) => {}
+                Some(_) => log_info(format!(
+                    "Conflict: cannot merge map onto non-map for {key:?}. Skipping."
+                )),
             }
         } else if matches!(dg.get(&key), Some(Value::Map(_))) {
-            // helm: "key is table. Skipping"
+            log_info(format!("key {key} is table. Skipping"));
         } else {
             dg.insert(key, val);
         }
@@ -235,11 +329,22 @@ fn coalesce_chart_values(ch: &Chart, v: &Map, prefix: &str, merge: bool) {
                 if value.is_nil() && !merge {
                     v.remove(&key);
                 } else if let Value::Map(dest) = value {
+                    let sub_prefix = concat_prefix(prefix, ch.name());
                     if let Value::Map(src) = &val {
                         // helm v4.1.4 keeps nested nulls of subchart defaults here (the
                         // later upstream nil-cleaning is not in this release; verified).
                         let m = child_chart_merge_true(ch, &key, merge);
-                        coalesce_tables_full_key(&dest, src, &concat_prefix(prefix, &key), m, 0);
+                        coalesce_tables_full_key(
+                            &dest,
+                            src,
+                            &concat_prefix(&sub_prefix, &key),
+                            m,
+                            0,
+                        );
+                    } else if !val.is_nil() {
+                        log_info(format!(
+                            "warning: skipped value for {sub_prefix}.{key}: Not a table."
+                        ));
                     }
                 }
             }
@@ -294,16 +399,20 @@ fn coalesce_tables_full_key(dst: &Map, src: &Map, prefix: &str, merge: bool, dep
             }
             None => dst.insert(key, val),
             Some(dv) => {
-                if let Value::Map(sv) = &val {
-                    if let Value::Map(dm) = &dv {
-                        coalesce_tables_full_key(
-                            dm,
-                            sv,
-                            &concat_prefix(prefix, &key),
-                            merge,
-                            depth + 1,
-                        );
+                let full_key = concat_prefix(prefix, &key);
+                match (&val, &dv) {
+                    (Value::Map(sv), Value::Map(dm)) => {
+                        coalesce_tables_full_key(dm, sv, &full_key, merge, depth + 1)
                     }
+                    (Value::Map(_), _) => log_info(format!(
+                        "warning: cannot overwrite table with non table for {full_key} ({})",
+                        gotpl::fmt::format_value(&val)
+                    )),
+                    (_, Value::Map(_)) if !val.is_nil() => log_info(format!(
+                        "warning: destination for {full_key} is a table. Ignoring non-table value ({})",
+                        gotpl::fmt::format_value(&val)
+                    )),
+                    _ => {}
                 }
             }
         }
@@ -312,15 +421,20 @@ fn coalesce_tables_full_key(dst: &Map, src: &Map, prefix: &str, merge: bool, dep
 
 /// helm's `Values.Table(path)`: the map at a dotted path.
 pub fn table(values: &Map, path: &str) -> Option<Map> {
+    table_err(values, path).ok()
+}
+
+/// [`table`] with helm's error: `"key" is not a table` naming the first failing segment.
+pub(crate) fn table_err(values: &Map, path: &str) -> Result<Map, String> {
     let mut cur = values.clone();
     for part in path.split('.') {
         let next = match cur.get(part) {
             Some(Value::Map(m)) => m,
-            _ => return None,
+            _ => return Err(format!("{part:?} is not a table")),
         };
         cur = next;
     }
-    Some(cur)
+    Ok(cur)
 }
 
 /// helm's `Values.PathValue(path)`: the non-table value at a dotted path.

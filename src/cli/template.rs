@@ -241,13 +241,17 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
     }
     .build()
     .map_err(|e| plain(e.to_string()))?;
+    let mut timer = Timer::new();
     let loaded = chart::load(&chart_path).map_err(|e| plain(e.to_string()))?;
+    timer.lap("load");
     let prepared = chart::prepare(loaded, &user, &PrepareOptions::default())
         .map_err(|e| plain(e.to_string()))?;
+    timer.lap("prepare");
     validate_release_name(&release_name).map_err(plain)?;
     if !a.skip_schema_validation {
         schema::validate_values(&prepared.chart, &prepared.values).map_err(plain)?;
     }
+    timer.lap("schema");
 
     let namespace = a
         .namespace
@@ -280,6 +284,7 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
     };
     let rendered =
         render::render(&prepared, &opts).map_err(|e| TemplateError::Render(e.to_string()))?;
+    timer.lap("render");
     let out_opts = OutputOptions {
         include_crds: a.include_crds,
         skip_tests: a.skip_tests,
@@ -289,7 +294,34 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
         use_release_name: a.release_name,
         release_name,
     };
-    Ok(output::assemble(rendered, &prepared.chart, &out_opts)?)
+    let out = output::assemble(rendered, &prepared.chart, &out_opts)?;
+    timer.lap("output");
+    Ok(out)
+}
+
+/// Phase timings on stderr when `CHARTGATE_TIMING` is set (maintainer aid for the benchmark).
+struct Timer {
+    on: bool,
+    last: Instant,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("CHARTGATE_TIMING").is_some(),
+            last: Instant::now(),
+        }
+    }
+    fn lap(&mut self, phase: &str) {
+        if self.on {
+            let now = Instant::now();
+            eprintln!(
+                "timing: {phase} {:.3} ms",
+                (now - self.last).as_secs_f64() * 1000.0
+            );
+            self.last = now;
+        }
+    }
 }
 
 /// helm's `IsCompatibleRange`: false when either side does not parse.

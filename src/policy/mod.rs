@@ -189,6 +189,16 @@ impl PolicySet {
                 security_severity: c.meta.security_severity,
             })
             .collect();
+        docs.push(RuleDoc {
+            id: EVAL_ERROR.into(),
+            stage: Stage::Policy,
+            severity: Severity::Warning,
+            title: "Policy failed to evaluate".into(),
+            help: "A policy raised an error on an object instead of a verdict, so the object was not checked by it. Fix the policy (often: iterating a field that may be null).".into(),
+            url: None,
+            tags: vec![],
+            security_severity: None,
+        });
         for k in &self.constraints {
             docs.push(RuleDoc {
                 id: k.id(),
@@ -232,7 +242,10 @@ impl PolicySet {
                 |eng, t| {
                     let mut out = self.eval_checks(eng, t)?;
                     for k in &self.constraints {
-                        out.extend(k.evaluate(eng, t, namespace)?);
+                        match k.evaluate(eng, t, namespace) {
+                            Ok(f) => out.extend(f),
+                            Err(e) => out.push(eval_error(&k.id(), t, &e)),
+                        }
                     }
                     Ok(out)
                 },
@@ -252,11 +265,10 @@ impl PolicySet {
         eng.set_input(t.doc.clone());
         let mut out = Vec::new();
         for c in &self.checks {
-            let v = eng
-                .eval_rule(c.query.clone())
-                .map_err(|e| format!("{}: {e}", c.query))?;
-            for item in results(&v) {
-                out.push(finding(c, t, &item));
+            match eng.eval_rule(c.query.clone()) {
+                Ok(v) => out.extend(results(&v).iter().map(|item| finding(c, t, item))),
+                // One object a policy can't evaluate must not hide the other objects' results.
+                Err(e) => out.push(eval_error(&c.id, t, &e.to_string())),
             }
         }
         Ok(out)
@@ -396,6 +408,33 @@ fn finding_at(
         suppressed: None,
         message: msg,
     }
+}
+
+/// The rule id of a policy that failed to evaluate on an object.
+pub const EVAL_ERROR: &str = "policy/evaluation-error";
+
+fn eval_error(id: &str, t: &Target, err: &str) -> Finding {
+    let meta = Meta {
+        description: Some(
+            "A policy raised an error on this object instead of a verdict, so the object was not checked by it. Fix the policy (often: iterating a field that may be null) or report the bug if it is a built-in policy."
+                .into(),
+        ),
+        ..Meta::default()
+    };
+    let first = err
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(err)
+        .trim();
+    finding_at(
+        EVAL_ERROR,
+        Severity::Warning,
+        &meta,
+        t,
+        format!("policy {id} failed: {first}"),
+        id,
+    )
 }
 
 fn finding(c: &Check, t: &Target, item: &R) -> Finding {

@@ -136,7 +136,55 @@ fn cleanup_exec_error(filename: &str, text: &str) -> String {
             return format!("execution error at ({}): {}", tokens[1], &after[..e]);
         }
     }
-    text.to_string()
+    traceable(text).unwrap_or_else(|| text.to_string())
+}
+
+/// helm v4's structured form of a Go exec error chain: one block per template in the chain
+/// (`LOC\n  executing "T" at <CTX>:\n    MSG`), following `error calling include: <inner>`
+/// links. `None` (print Go's text unchanged) when a link is not a template error, as helm does
+/// for e.g. `error calling index: index out of range: 5` or a failing `tpl`.
+fn traceable(text: &str) -> Option<String> {
+    const PREFIX: &str = "template: ";
+    let mut out = String::new();
+    let mut s = text;
+    // Each link consumes input, so this terminates; the bound is defensive.
+    for _ in 0..10_000 {
+        let rest = s.strip_prefix(PREFIX)?;
+        if rest.starts_with("no template ") {
+            out.push_str(s);
+            out.push('\n');
+            return Some(out.trim().to_string());
+        }
+        let loc_end = rest.find(": ")?;
+        let (loc, after) = (&rest[..loc_end], &rest[loc_end + 2..]);
+        out.push_str(loc);
+        out.push_str("\n  ");
+        let Some(exec) = after.strip_prefix("executing ") else {
+            out.push_str(after);
+            out.push('\n');
+            return Some(out.trim().to_string());
+        };
+        let at = exec.find(" at <")?;
+        let ctx_end = at + exec[at..].find(">: ")?;
+        out.push_str("executing ");
+        out.push_str(&exec[..ctx_end + 1]);
+        out.push_str(":\n    ");
+        let msg = &exec[ctx_end + 3..];
+        // `error calling NAME: <inner error>`: the inner error is the next link.
+        if let Some(call) = msg.strip_prefix("error calling ") {
+            if let Some(colon) = call.find(": ") {
+                out.push_str("error calling ");
+                out.push_str(&call[..colon + 1]);
+                out.push('\n');
+                s = &call[colon + 2..];
+                continue;
+            }
+        }
+        out.push_str(msg);
+        out.push('\n');
+        return Some(out.trim().to_string());
+    }
+    None
 }
 
 /// One template to execute: its dot (shared by the chart's files, as in helm) and base path.
@@ -316,7 +364,23 @@ mod tests {
             ),
             "execution error at (c/templates/a.yaml:72:18): line1\nline2"
         );
-        let plain = "template: c/templates/a.yaml:1:3: executing \"c/templates/a.yaml\" at <.Values.a.b>: nil pointer evaluating interface {}.b";
-        assert_eq!(cleanup_exec_error("c/templates/a.yaml", plain), plain);
+        // Outputs below verified with helm v4.1.4.
+        let f = "f/templates/cm.yaml";
+        assert_eq!(
+            cleanup_exec_error(f, "template: f/templates/cm.yaml:1:10: executing \"f/templates/cm.yaml\" at <.Values.a.b.c>: nil pointer evaluating interface {}.b"),
+            "f/templates/cm.yaml:1:10\n  executing \"f/templates/cm.yaml\" at <.Values.a.b.c>:\n    nil pointer evaluating interface {}.b"
+        );
+        assert_eq!(
+            cleanup_exec_error(f, "template: f/templates/cm.yaml:1:3: executing \"f/templates/cm.yaml\" at <include \"nope\" .>: error calling include: template: no template \"nope\" associated with template \"gotpl\""),
+            "f/templates/cm.yaml:1:3\n  executing \"f/templates/cm.yaml\" at <include \"nope\" .>:\n    error calling include:\ntemplate: no template \"nope\" associated with template \"gotpl\""
+        );
+        assert_eq!(
+            cleanup_exec_error(f, "template: f/templates/cm.yaml:1:48: executing \"f/templates/cm.yaml\" at <include \"d\" .>: error calling include: template: f/templates/cm.yaml:1:26: executing \"d\" at <.Values.q.w>: nil pointer evaluating interface {}.w"),
+            "f/templates/cm.yaml:1:48\n  executing \"f/templates/cm.yaml\" at <include \"d\" .>:\n    error calling include:\nf/templates/cm.yaml:1:26\n  executing \"d\" at <.Values.q.w>:\n    nil pointer evaluating interface {}.w"
+        );
+        let raw = "template: f/templates/cm.yaml:1:3: executing \"f/templates/cm.yaml\" at <index .Values.list 5>: error calling index: index out of range: 5";
+        assert_eq!(cleanup_exec_error(f, raw), raw);
+        let tpl = "template: f/templates/cm.yaml:1:3: executing \"f/templates/cm.yaml\" at <tpl \"{{ .Values.q.w }}\" .>: error calling tpl: error during tpl function execution for \"{{ .Values.q.w }}\": template: gotpl:1:10: executing \"gotpl\" at <.Values.q.w>: nil pointer evaluating interface {}.w";
+        assert_eq!(cleanup_exec_error(f, tpl), tpl);
     }
 }

@@ -143,7 +143,14 @@ impl Object for Files {
             "AsConfig" => Ok(Value::str(self.as_config())),
             "AsSecrets" => Ok(Value::str(self.as_secrets())),
             "Get" | "GetBytes" | "Glob" | "Lines" => arity(name, 1, 0).map(|_| Value::Nil),
-            _ => return None,
+            // `engine.files` is a `map[string][]byte`: any other name is a map lookup, and a
+            // missing key yields the zero `[]byte` (printed `[]`).
+            other => Ok(Value::Bytes(
+                self.files
+                    .get(other)
+                    .cloned()
+                    .unwrap_or_else(|| Rc::from(&[][..])),
+            )),
         })
     }
     fn call(&self, method: &str, args: &[Value]) -> Option<Result<Value, String>> {

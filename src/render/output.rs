@@ -235,6 +235,66 @@ fn source_path(doc: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
+    use crate::chart::File;
+
+    fn file(name: &str, data: &str) -> File {
+        File {
+            name: name.to_string(),
+            data: data.as_bytes().to_vec(),
+        }
+    }
+
+    // A probe chart and what helm v4.1.4 printed for it (`helm template rel .`, and with
+    // `--include-crds --skip-tests --show-only 'templates/[ah]*' --show-only crds/c1.yaml`).
+    fn probe_files() -> Vec<File> {
+        vec![
+            file("Chart.yaml", "apiVersion: v2\nname: o\nversion: 1.0.0\n"),
+            file("crds/c1.yaml", "apiVersion: v1\nkind: CustomResourceDefinition\nmetadata:\n  name: c1\n\n\n"),
+            file("crds/c2.yaml", "# only comment\n"),
+            file("templates/NOTES.txt", "notes {{ .Release.Name }}"),
+            file("templates/a.yaml", "\n\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s1   \n\n\n---   \n---\n# comment only\n---\nkind: ConfigMap\nmetadata:\n  name: cm\n---apiVersion: v1\nkind: Pod\n   \n  \n"),
+            file("templates/b.yaml", "kind: Zeta\n---\nkind: Alpha\n---\nkind: Deployment\n"),
+            file("templates/empty.yaml", "  \n\n"),
+            file("templates/hooks.yaml", "kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: post-install\n---\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    helm.sh/hook: pre-install,bogus\n---\nkind: Secret\nmetadata:\n  name: s\n  annotations:\n    helm.sh/hook: PRE-install\n"),
+            file("templates/tests/t.yaml", "kind: Pod\nmetadata:\n  name: t\n  annotations:\n    helm.sh/hook: test\n"),
+            file("values.yaml", ""),
+        ]
+    }
+    const PROBE_DEFAULT: &str = "---\n# Source: o/templates/a.yaml\nkind: ConfigMap\nmetadata:\n  name: cm\n---\n# Source: o/templates/a.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: s1\n---\n# Source: o/templates/a.yaml\napiVersion: v1\nkind: Pod\n---\n# Source: o/templates/b.yaml\nkind: Deployment\n---\n# Source: o/templates/a.yaml\n---\n# comment only\n---\n# Source: o/templates/b.yaml\nkind: Alpha\n---\n# Source: o/templates/b.yaml\nkind: Zeta\n---\n# Source: o/templates/hooks.yaml\nkind: Secret\nmetadata:\n  name: s\n  annotations:\n    helm.sh/hook: PRE-install\n---\n# Source: o/templates/tests/t.yaml\nkind: Pod\nmetadata:\n  name: t\n  annotations:\n    helm.sh/hook: test\n---\n# Source: o/templates/hooks.yaml\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: post-install\n";
+    const PROBE_FILTERED: &str = "---\n# Source: o/templates/a.yaml\nkind: ConfigMap\nmetadata:\n  name: cm\n---\n# Source: o/templates/a.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: s1\n---\n# Source: o/templates/a.yaml\napiVersion: v1\nkind: Pod\n---\n# Source: o/templates/a.yaml\n---\n# Source: o/templates/hooks.yaml\nkind: Secret\nmetadata:\n  name: s\n  annotations:\n    helm.sh/hook: PRE-install\n---\n# Source: o/templates/hooks.yaml\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: post-install\n---\n# Source: o/crds/c1.yaml\napiVersion: v1\nkind: CustomResourceDefinition\nmetadata:\n  name: c1\n";
+
+    fn probe_output(opts: &OutputOptions) -> Result<String, OutputError> {
+        let chart = crate::chart::load_files(probe_files()).expect("probe chart loads");
+        let prepared = crate::chart::prepare(chart, &gotpl::Map::new(), &Default::default())
+            .expect("probe chart prepares");
+        let opts_r = crate::render::RenderOptions::default();
+        let rendered = crate::render::render(&prepared, &opts_r).expect("probe chart renders");
+        assemble(rendered, &prepared.chart, opts)
+    }
+
+    #[test]
+    fn probe_chart_like_helm() {
+        assert_eq!(
+            probe_output(&OutputOptions::default()).unwrap(),
+            PROBE_DEFAULT
+        );
+        let filtered = OutputOptions {
+            include_crds: true,
+            skip_tests: true,
+            show_only: vec!["templates/[ah]*".into(), "crds/c1.yaml".into()],
+            ..Default::default()
+        };
+        assert_eq!(probe_output(&filtered).unwrap(), PROBE_FILTERED);
+        let missing = OutputOptions {
+            show_only: vec!["templates/NOTES.txt".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            probe_output(&missing).unwrap_err(),
+            OutputError::Plain("could not find template templates/NOTES.txt in chart".into())
+        );
+    }
+
     #[test]
     fn source_regex_like_helm() {
         assert_eq!(

@@ -68,6 +68,8 @@ struct Frame {
 
 struct Block {
     parent_indent: usize,
+    /// Record the content (only for entries the fragments use).
+    keep: bool,
     content_indent: Option<usize>,
     entry: Entry,
     lines: Vec<String>,
@@ -105,7 +107,9 @@ pub fn walk_yaml(text: &[u8]) -> Vec<Doc> {
                 } else {
                     b"" as &[u8]
                 };
-                b.lines.push(String::from_utf8_lossy(content).into_owned());
+                if b.keep {
+                    b.lines.push(String::from_utf8_lossy(content).into_owned());
+                }
                 continue;
             }
             finish_block(block.take(), &mut docs);
@@ -145,7 +149,7 @@ pub fn walk_yaml(text: &[u8]) -> Vec<Doc> {
             next_item += 1;
             stack.push(Frame {
                 indent: col,
-                name: "[]".into(),
+                name: String::new(),
                 item: Some(next_item),
             });
             item_here = Some(next_item);
@@ -168,7 +172,11 @@ pub fn walk_yaml(text: &[u8]) -> Vec<Doc> {
             continue;
         };
         let direct_item = stack.last().and_then(|f| f.item);
-        let path: Vec<String> = stack.iter().map(|f| f.name.clone()).collect();
+        // Only what the fragments need is recorded (kind, Secret data, env name/value pairs):
+        // building entries for every key would dominate the scan time.
+        let keep = (stack.is_empty() && key == "kind")
+            || (stack.len() == 1 && stack[0].item.is_none() && stack[0].name == "data")
+            || (direct_item.is_some() && (key == "name" || key == "value"));
         let value_col = col + after_colon;
         let vtext = &r[after_colon..];
         let lead = vtext
@@ -192,9 +200,15 @@ pub fn walk_yaml(text: &[u8]) -> Vec<Doc> {
         }
         let doc = docs.last_mut().expect("docs is never empty");
         if v.is_empty() || v[0] == b'#' {
+            // Frame names matter only at the top level (`data:`).
+            let name = if stack.is_empty() {
+                key.into_owned()
+            } else {
+                String::new()
+            };
             stack.push(Frame {
                 indent: col,
-                name: key.clone(),
+                name,
                 item: None,
             });
             continue;
@@ -203,9 +217,10 @@ pub fn walk_yaml(text: &[u8]) -> Vec<Doc> {
             block = Some(Block {
                 parent_indent: col,
                 content_indent: None,
+                keep,
                 entry: Entry {
-                    path,
-                    key,
+                    path: entry_path(&stack, keep),
+                    key: key.into_owned(),
                     value: String::new(),
                     offset: voff,
                     raw_len: 1,
@@ -216,13 +231,16 @@ pub fn walk_yaml(text: &[u8]) -> Vec<Doc> {
             });
             continue;
         }
+        if !keep {
+            continue;
+        }
         let (value, raw_len, verbatim) = scalar(v);
         if stack.is_empty() && key == "kind" {
             doc.kind = Some(value.clone());
         }
         doc.entries.push(Entry {
-            path,
-            key,
+            path: entry_path(&stack, keep),
+            key: key.into_owned(),
             value,
             offset: voff,
             raw_len,
@@ -237,8 +255,27 @@ pub fn walk_yaml(text: &[u8]) -> Vec<Doc> {
     docs
 }
 
+fn entry_path(stack: &[Frame], keep: bool) -> Vec<String> {
+    if !keep {
+        return Vec::new();
+    }
+    stack
+        .iter()
+        .map(|f| {
+            if f.item.is_some() {
+                "[]".to_string()
+            } else {
+                f.name.clone()
+            }
+        })
+        .collect()
+}
+
 fn finish_block(block: Option<Block>, docs: &mut [Doc]) {
     let Some(mut b) = block else { return };
+    if !b.keep {
+        return;
+    }
     while b.lines.last().is_some_and(|l| l.trim().is_empty()) {
         b.lines.pop();
     }
@@ -258,16 +295,13 @@ fn trim_end(s: &[u8]) -> &[u8] {
 }
 
 /// `key: …` → (key, byte index just after the colon). Quoted keys allowed.
-fn split_key(r: &[u8]) -> Option<(String, usize)> {
+fn split_key(r: &[u8]) -> Option<(std::borrow::Cow<'_, str>, usize)> {
     if let Some(q @ (b'"' | b'\'')) = r.first().copied() {
         let close = r[1..].iter().position(|b| *b == q)? + 1;
         let rest = &r[close + 1..];
         let sp = rest.iter().take_while(|b| **b == b' ').count();
         if rest.get(sp) == Some(&b':') && rest.get(sp + 1).is_none_or(|b| b.is_ascii_whitespace()) {
-            return Some((
-                String::from_utf8_lossy(&r[1..close]).into_owned(),
-                close + 1 + sp + 1,
-            ));
+            return Some((String::from_utf8_lossy(&r[1..close]), close + 1 + sp + 1));
         }
         return None;
     }
@@ -282,7 +316,7 @@ fn split_key(r: &[u8]) -> Option<(String, usize)> {
                 if key.is_empty() || key.starts_with(b"{{") {
                     return None;
                 }
-                return Some((String::from_utf8_lossy(key).into_owned(), i + 1));
+                return Some((String::from_utf8_lossy(key), i + 1));
             }
             b'#' if i > 0 && r[i - 1] == b' ' => return None,
             b'{' | b'[' | b'"' | b'\'' if i == 0 => return None,
@@ -609,14 +643,15 @@ mod tests {
         assert_eq!(&y[pw.offset..pw.offset + pw.raw_len], b"aHVudGVyMg==");
         let v = e.iter().find(|e| e.key == "value").unwrap();
         assert_eq!(v.value, "s3cr3t");
-        assert_eq!(v.path, vec!["spec", "env", "[]"]);
+        assert_eq!(v.path.last().map(String::as_str), Some("[]"));
         let n = e
             .iter()
             .find(|e| e.key == "name" && e.value == "DB_PASSWORD")
             .unwrap();
         assert_eq!(n.item, v.item);
-        let cfg = e.iter().find(|e| e.key == "cfg").unwrap();
-        assert_eq!(cfg.value, "a: b\npw=1");
+        let d = walk_yaml(b"data:\n  cfg: |\n    a: b\n    pw=1\n\n  next: x\n");
+        assert_eq!(d[0].entries[0].value, "a: b\npw=1");
+        assert_eq!(d[0].entries[1].key, "next");
         assert!(
             !e.iter().any(|e| e.key == "a"),
             "block content is not parsed as keys"
@@ -636,9 +671,12 @@ mod tests {
     fn template_lines_and_odd_input_do_not_panic() {
         let y = b"{{- if .Values.x }}\n- - a: 1\n  \"q k\": 'it''s'\n: bad\n\xff\xfe: x\n|\n";
         let docs = walk_yaml(y);
-        let q = docs[0].entries.iter().find(|e| e.key == "q k").unwrap();
+        assert_eq!(docs.len(), 1);
+        let d = walk_yaml(b"data:\n  \"q k\": 'it''s'\n  b: \"x\\ty\"\n");
+        let q = d[0].entries.iter().find(|e| e.key == "q k").unwrap();
         assert_eq!(q.value, "it's");
         assert!(!q.verbatim);
+        assert_eq!(d[0].entries[1].value, "x\ty");
     }
 
     #[test]

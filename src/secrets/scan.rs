@@ -20,6 +20,12 @@ pub struct Engine {
     kw_rules: Vec<Vec<usize>>,
     /// Rules without keywords: always run.
     always: Vec<usize>,
+    /// Per keyword: does a line-local rule use it (so its lines are collected)?
+    kw_windowed: Vec<bool>,
+    /// Per rule: line-local (generic rules: keyword, assignment and value on one line), so it
+    /// runs only on the lines where one of its keywords occurs. Keeps the broad generic regexes
+    /// off most of the text.
+    windowed: Vec<bool>,
 }
 
 impl Engine {
@@ -55,23 +61,35 @@ impl Engine {
                     .map_err(|e| super::Error(format!("keyword automaton: {e}")))?,
             )
         };
+        let windowed: Vec<bool> = cfg
+            .rules
+            .iter()
+            .map(|r| r.is_generic() && !r.keywords.is_empty())
+            .collect();
+        let kw_windowed = kw_rules
+            .iter()
+            .map(|rs| rs.iter().any(|r| windowed[*r]))
+            .collect();
         Ok(Engine {
             cfg,
             ac,
             kw_rules,
             always,
+            kw_windowed,
+            windowed,
         })
     }
 
-    /// Rules whose keywords occur in `text` (plus keyword-less rules), in priority order.
-    fn triggered(&self, text: &[u8]) -> Vec<usize> {
+    /// Rules whose keywords occur in `text` (plus keyword-less rules), in priority order, and
+    /// the lines holding a keyword of a line-local (generic) rule: those rules only run there.
+    fn triggered(&self, text: &[u8]) -> (Vec<usize>, Vec<(usize, usize)>) {
         let mut on = vec![false; self.cfg.rules.len()];
         for i in &self.always {
             on[*i] = true;
         }
+        let mut lines: Vec<(usize, usize)> = Vec::new();
         if let Some(ac) = &self.ac {
             let mut seen = vec![false; self.kw_rules.len()];
-            let mut left = seen.len();
             for m in ac.find_overlapping_iter(text) {
                 let p = m.pattern().as_usize();
                 if !seen[p] {
@@ -79,18 +97,19 @@ impl Engine {
                     for r in &self.kw_rules[p] {
                         on[*r] = true;
                     }
-                    left -= 1;
-                    if left == 0 {
-                        break;
-                    }
+                }
+                if self.kw_windowed[p] && lines.last().is_none_or(|(_, le)| m.start() > *le) {
+                    lines.push(line_bounds(text, m.start(), m.end()));
                 }
             }
         }
-        on.iter()
+        let rules = on
+            .iter()
             .enumerate()
             .filter(|(_, b)| **b)
             .map(|(i, _)| i)
-            .collect()
+            .collect();
+        (rules, lines)
     }
 
     /// True when a global path allowlist excludes the whole file.
@@ -118,7 +137,9 @@ impl Engine {
     /// All hits in one fragment of `path`.
     pub fn detect(&self, path: &str, text: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for ri in self.triggered(text) {
+        let (rules, lines) = self.triggered(text);
+        let whole = [(0, text.len())];
+        for ri in rules {
             let rule = &self.cfg.rules[ri];
             let Some(re) = &rule.regex else { continue };
             if let Some(p) = &rule.path {
@@ -126,7 +147,28 @@ impl Engine {
                     continue;
                 }
             }
-            for caps in re.captures_iter(text) {
+            let windows: &[(usize, usize)] = if self.windowed[ri] { &lines } else { &whole };
+            for &(ws, we) in windows {
+                self.run_rule(ri, rule, re, path, text, ws, we, &mut hits);
+            }
+        }
+        hits
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_rule(
+        &self,
+        ri: usize,
+        rule: &Rule,
+        re: &regex::bytes::Regex,
+        path: &str,
+        text: &[u8],
+        ws: usize,
+        we: usize,
+        hits: &mut Vec<Hit>,
+    ) {
+        {
+            for caps in re.captures_iter(&text[ws..we]) {
                 let Some(whole) = caps.get(0) else { continue };
                 let group = if rule.secret_group > 0 {
                     caps.get(rule.secret_group)
@@ -136,7 +178,7 @@ impl Engine {
                         .or(Some(whole))
                 };
                 let Some(g) = group else { continue };
-                let (start, end) = trim_secret(text, g.start(), g.end());
+                let (start, end) = trim_secret(text, ws + g.start(), ws + g.end());
                 if start >= end {
                     continue;
                 }
@@ -145,7 +187,7 @@ impl Engine {
                 let cand = Candidate {
                     path,
                     secret,
-                    matched: &text[whole.start()..whole.end()],
+                    matched: &text[ws + whole.start()..ws + whole.end()],
                     line: &text[ls..le],
                 };
                 if self.keep(ri, rule, &cand) {
@@ -157,7 +199,6 @@ impl Engine {
                 }
             }
         }
-        hits
     }
 
     fn keep(&self, ri: usize, rule: &Rule, c: &Candidate<'_>) -> bool {

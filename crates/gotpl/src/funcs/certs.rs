@@ -6,7 +6,9 @@
 //! server+client auth, BasicConstraints critical, SubjectKeyId on CAs (first 160 bits of the
 //! SHA-256 of the key, Go 1.25), AuthorityKeyId from the signer, SANs DNS-then-IP), so PEM
 //! shapes and line counts match helm's. Keys: RSA (2048 for certificates, 4096 for
-//! `genPrivateKey "rsa"`), ECDSA P-256, Ed25519. DSA is not supported.
+//! `genPrivateKey "rsa"`), ECDSA P-256, Ed25519, and DSA (L2048/N256) for `genPrivateKey` only
+//! (like Go, a DSA key cannot sign a certificate). `*WithKey` accepts PKCS#1, SEC1 (P-256) and
+//! PKCS#8 PEM keys.
 
 use crate::func::{FuncDef, Host};
 use crate::funcs::crypto::{rand_bytes, HostRng};
@@ -188,6 +190,8 @@ enum Key {
     Rsa(Box<rsa::PrivateKey>),
     Ec(p256::SecretKey),
     Ed(ed25519_dalek::SigningKey),
+    /// A parsed DSA key: sprig accepts it, Go's x509 cannot certify or sign with it.
+    Dsa,
 }
 
 fn rsa_key(h: &mut dyn Host, bits: usize) -> Result<Key, String> {
@@ -208,6 +212,88 @@ fn ed_key(h: &mut dyn Host) -> Key {
     let mut seed = [0u8; 32];
     seed.copy_from_slice(&rand_bytes(h, 32));
     Key::Ed(ed25519_dalek::SigningKey::from_bytes(&seed))
+}
+
+/// A DSA key with L=2048, N=256 parameters, generated as Go's `dsa.GenerateParameters` does
+/// (random 256-bit prime q, then up to 4L candidates p ≡ 1 mod q, g = h^((p-1)/q) for the
+/// first h ≥ 2 giving g ≠ 1), returned as sprig's `DSA PRIVATE KEY` DER:
+/// SEQUENCE { 0, P, Q, G, Y, X }.
+fn dsa_key_der(h: &mut dyn Host) -> Result<Vec<u8>, String> {
+    use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
+    use crypto_bigint::{BoxedUint, Limb, NonZero, Odd};
+    const L: u32 = 2048;
+    const N: u32 = 256;
+    let err = || "failed to generate dsa params: arithmetic error".to_string();
+    // A value at L bits of precision (operands of one operation must agree).
+    let wide = |b: &[u8]| BoxedUint::from_be_slice(b, L).map_err(|_| err());
+    // Trial division by small odd primes before the expensive probable-prime test.
+    let small: Vec<NonZero<Limb>> = (3u64..2000)
+        .filter(|n| (2..*n).take_while(|d| d * d <= *n).all(|d| n % d != 0))
+        .filter_map(|n| NonZero::new(Limb::from(n)).into_option())
+        .collect();
+    let probably_prime = |x: &BoxedUint| {
+        small.iter().all(|d| x.rem_limb(*d) != Limb::ZERO)
+            && crypto_primes::is_prime(crypto_primes::Flavor::Any, x)
+    };
+    let (p, q) = 'search: loop {
+        let mut qb = rand_bytes(h, (N / 8) as usize);
+        qb[0] |= 0x80;
+        qb[(N / 8) as usize - 1] |= 1;
+        let q = BoxedUint::from_be_slice(&qb, N).map_err(|_| err())?;
+        if !probably_prime(&q) {
+            continue;
+        }
+        let qw = NonZero::new(wide(&qb)?).into_option().ok_or_else(err)?;
+        for _ in 0..4 * L {
+            let mut pb = rand_bytes(h, (L / 8) as usize);
+            pb[0] |= 0x80;
+            pb[(L / 8) as usize - 1] |= 1;
+            let cand = BoxedUint::from_be_slice(&pb, L).map_err(|_| err())?;
+            // p = cand - (cand mod q - 1), so that p ≡ 1 (mod q).
+            let rem = cand.rem_vartime(&qw);
+            let p = cand.wrapping_sub(&rem).wrapping_add(&wide(&[1])?);
+            if p.bit_width() < L || !probably_prime(&p) {
+                continue;
+            }
+            break 'search (p, qb);
+        }
+    };
+    let params = BoxedMontyParams::new_vartime(Odd::new(p.clone()).into_option().ok_or_else(err)?);
+    let q = BoxedUint::from_be_slice(&q, N).map_err(|_| err())?;
+    let qw = NonZero::new(wide(&q.to_be_bytes())?)
+        .into_option()
+        .ok_or_else(err)?;
+    let one = wide(&[1])?;
+    let e = p.wrapping_sub(&one).wrapping_div_vartime(&qw);
+    let mut hh = 2u64;
+    let g = loop {
+        let base = BoxedMontyForm::new(wide(&hh.to_be_bytes())?, &params);
+        let g = base.pow(&e).retrieve();
+        if g != one {
+            break g;
+        }
+        hh += 1;
+    };
+    let x = loop {
+        let xb = rand_bytes(h, (N / 8) as usize);
+        let x = BoxedUint::from_be_slice(&xb, N).map_err(|_| err())?;
+        if bool::from(x.is_zero()) || x >= q {
+            continue;
+        }
+        break x;
+    };
+    let y = BoxedMontyForm::new(g.clone(), &params)
+        .pow(&wide(&x.to_be_bytes())?)
+        .retrieve();
+    let int = |v: &BoxedUint| uint(&v.to_be_bytes());
+    Ok(seq(&[
+        uint(&[0]),
+        int(&p),
+        int(&q),
+        int(&g),
+        int(&y),
+        int(&x),
+    ]))
 }
 
 const OID_RSA: &[u64] = &[1, 2, 840, 113_549, 1, 1, 1];
@@ -241,27 +327,33 @@ impl Key {
                 ]);
                 Ok(pem("PRIVATE KEY", &pkcs8))
             }
+            Key::Dsa => Err("error pem-encoding key: unsupported key type".into()),
         }
     }
 
     fn spki(&self) -> Result<Vec<u8>, String> {
-        let (alg, bits) = match self {
-            Key::Rsa(k) => {
-                let pk = k
-                    .to_public_key()
-                    .to_pkcs1_der()
-                    .map_err(|e| format!("error retrieving public key: {e}"))?;
-                (seq(&[oid(OID_RSA), NULL.to_vec()]), pk.as_bytes().to_vec())
-            }
-            Key::Ec(k) => (
-                seq(&[oid(OID_EC), oid(OID_P256)]),
-                k.public_key().to_sec1_bytes().to_vec(),
-            ),
-            Key::Ed(k) => (
-                seq(&[oid(OID_ED25519)]),
-                k.verifying_key().to_bytes().to_vec(),
-            ),
-        };
+        let (alg, bits) =
+            match self {
+                Key::Rsa(k) => {
+                    let pk = k
+                        .to_public_key()
+                        .to_pkcs1_der()
+                        .map_err(|e| format!("error retrieving public key: {e}"))?;
+                    (seq(&[oid(OID_RSA), NULL.to_vec()]), pk.as_bytes().to_vec())
+                }
+                Key::Ec(k) => (
+                    seq(&[oid(OID_EC), oid(OID_P256)]),
+                    k.public_key().to_sec1_bytes().to_vec(),
+                ),
+                Key::Ed(k) => (
+                    seq(&[oid(OID_ED25519)]),
+                    k.verifying_key().to_bytes().to_vec(),
+                ),
+                Key::Dsa => return Err(
+                    "error creating certificate: x509: unsupported public key type: *dsa.PublicKey"
+                        .into(),
+                ),
+            };
         Ok(seq(&[alg, bit_string(&bits, 0)]))
     }
 
@@ -278,7 +370,7 @@ impl Key {
         match self {
             Key::Rsa(_) => seq(&[oid(OID_RSA_SHA256), NULL.to_vec()]),
             Key::Ec(_) => seq(&[oid(OID_ECDSA_SHA256)]),
-            Key::Ed(_) => seq(&[oid(OID_ED25519)]),
+            Key::Ed(_) | Key::Dsa => seq(&[oid(OID_ED25519)]),
         }
     }
 
@@ -304,6 +396,7 @@ impl Key {
                 use ed25519_dalek::Signer as _;
                 Ok(k.sign(msg).to_bytes().to_vec())
             }
+            Key::Dsa => Err(DSA_SIGNER.into()),
         }
     }
 }
@@ -336,6 +429,7 @@ fn parse_key(pem_text: &str) -> Result<Key, String> {
         "EC" => p256::SecretKey::from_sec1_der(&der)
             .map(Key::Ec)
             .map_err(|e| format!("parsing EC private key from PEM: {e}")),
+        "DSA" => Ok(Key::Dsa),
         _ => Err(format!("invalid private key type {kind}")),
     }
 }
@@ -381,6 +475,13 @@ struct Template {
     is_ca: bool,
 }
 
+const DSA_SIGNER: &str =
+    "error creating certificate: x509: certificate private key does not implement crypto.Signer";
+
+fn signer_key<'a>(key: &'a Key, parent: Option<(&ParsedCert, &'a Key)>) -> &'a Key {
+    parent.map_or(key, |(_, k)| k)
+}
+
 /// Go's `x509.CreateCertificate` for sprig's template; returns (cert PEM, key PEM).
 fn create(
     h: &mut dyn Host,
@@ -388,6 +489,9 @@ fn create(
     key: &Key,
     parent: Option<(&ParsedCert, &Key)>,
 ) -> Result<(String, String), String> {
+    if matches!(signer_key(key, parent), Key::Dsa) {
+        return Err(DSA_SIGNER.into());
+    }
     let serial = rand_bytes(h, 16);
     let (now, _) = h.now();
     let subject = name(&t.cn);
@@ -554,7 +658,12 @@ fn gen_private_key(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
         "" | "rsa" => rsa_key(h, 4096),
         "ecdsa" => Ok(ec_key(h)),
         "ed25519" => Ok(ed_key(h)),
-        "dsa" => Err("failed to generate dsa params: DSA keys are not supported".into()),
+        "dsa" => {
+            return Ok(Value::str(match dsa_key_der(h) {
+                Ok(der) => pem("DSA PRIVATE KEY", &der),
+                Err(e) => e,
+            }))
+        }
         other => return Ok(Value::str(format!("Unknown type {other}"))),
     };
     // Sprig returns failures as the string result.
@@ -776,6 +885,39 @@ mod tests {
         // genPrivateKey "rsa" is 4096 bits: 51 lines.
         let k = call_with(&mut h, FUNCS, "genPrivateKey", &["rsa".into()]).unwrap();
         assert_eq!(k.as_str().unwrap().lines().count(), 51);
+    }
+
+    #[test]
+    fn dsa_keys_have_helms_shape() {
+        let mut h = TestHost::default();
+        let kv = call_with(&mut h, FUNCS, "genPrivateKey", &["dsa".into()]).unwrap();
+        let k = kv.as_str().unwrap().to_string();
+        // As helm: a DSA key parses but cannot sign.
+        let e = call_with(
+            &mut h,
+            FUNCS,
+            "genCAWithKey",
+            &["x".into(), Value::Int(1), kv],
+        );
+        assert_eq!(e.unwrap_err(), DSA_SIGNER);
+        if let Ok(dir) = std::env::var("C_DUMP_DSA") {
+            let _ = std::fs::write(format!("{dir}/dsa.pem"), &k);
+        }
+        assert!(k.starts_with("-----BEGIN DSA PRIVATE KEY-----\n"));
+        // helm's are 1222-1226 bytes: 20 lines.
+        assert_eq!(k.lines().count(), 20, "{k}");
+        let (_, der) = pem_decode(&k).unwrap();
+        let (_, _, body, _) = read_tlv(&der).unwrap();
+        let mut rest = body;
+        let mut lens = Vec::new();
+        while let Some((tag, _, c, r)) = read_tlv(rest) {
+            assert_eq!(tag, 0x02);
+            lens.push(c.len());
+            rest = r;
+        }
+        // version, P (2048 bits + sign byte), Q (256 + 1), G, Y, X.
+        assert_eq!(lens.len(), 6);
+        assert_eq!((lens[0], lens[1], lens[2]), (1, 257, 33));
     }
 
     #[test]

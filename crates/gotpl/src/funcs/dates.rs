@@ -61,7 +61,7 @@ impl GoTime {
         }
     }
     fn civil(&self) -> Civil {
-        Civil::from_unix(self.secs + i64::from(self.offset))
+        Civil::from_unix(self.secs.saturating_add(i64::from(self.offset)))
     }
     fn zone_name(&self) -> String {
         if self.zone.is_empty() {
@@ -485,7 +485,8 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
             Tok::LongMonth | Tok::Month => {
                 let found = MONTHS.iter().enumerate().find_map(|(i, m)| {
                     let name = if tok == Tok::Month { &m[..3] } else { m };
-                    (v.len() >= name.len() && v[..name.len()].eq_ignore_ascii_case(name))
+                    v.get(..name.len())
+                        .is_some_and(|x| x.eq_ignore_ascii_case(name))
                         .then_some((i, name.len()))
                 });
                 let (i, n) = found.ok_or_else(bad)?;
@@ -505,7 +506,8 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
             Tok::LongWeekday | Tok::Weekday => {
                 let found = DAYS.iter().find_map(|d| {
                     let name = if tok == Tok::Weekday { &d[..3] } else { d };
-                    (v.len() >= name.len() && v[..name.len()].eq_ignore_ascii_case(name))
+                    v.get(..name.len())
+                        .is_some_and(|x| x.eq_ignore_ascii_case(name))
                         .then_some(name.len())
                 });
                 let n = found.ok_or_else(bad)?;
@@ -785,6 +787,9 @@ pub fn parse_duration(s: &str) -> Result<i128, String> {
     let mut total: i128 = 0;
     while !rest.is_empty() {
         let n = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if n > 20 {
+            return Err(bad());
+        }
         let int: i128 = if n > 0 {
             rest[..n].parse().map_err(|_| bad())?
         } else {
@@ -833,31 +838,22 @@ pub fn time_value(t: GoTime) -> Value {
     Value::Object(Rc::new(TimeObject(t)))
 }
 
-/// The time inside a `time.Time` value (re-parsed from its printed form: objects are opaque).
+/// The time inside a `time.Time` value. Objects are opaque, so it is read back from the
+/// printed form `2006-01-02 15:04:05.999999999 -0700 MST` (lossless for years 0-9999).
 pub fn as_time(v: &Value) -> Option<GoTime> {
-    match v {
-        Value::Object(o) if o.type_name() == "time.Time" => {
-            let p = o.print();
-            parse("2006-01-02 15:04:05.999999999 -0700 MST", &p)
-                .ok()
-                .map(|mut t| {
-                    // The abbreviation is whatever the object printed.
-                    if let Some(z) = p.rsplit(' ').next() {
-                        t.zone = if z.starts_with(['+', '-']) {
-                            String::new()
-                        } else {
-                            z.into()
-                        };
-                    }
-                    let off = p.rsplit(' ').nth(1).unwrap_or("+0000");
-                    if let Ok(o) = parse("-0700", off) {
-                        t.offset = o.offset;
-                    }
-                    t
-                })
-        }
-        _ => None,
+    let Value::Object(o) = v else { return None };
+    if o.type_name() != "time.Time" {
+        return None;
     }
+    let p = o.print();
+    let (rest, zone) = p.rsplit_once(' ')?;
+    let mut t = parse("2006-01-02 15:04:05.999999999 -0700", rest).ok()?;
+    t.zone = if zone.starts_with(['+', '-']) {
+        String::new()
+    } else {
+        zone.to_string()
+    };
+    Some(t)
 }
 
 impl Object for TimeObject {
@@ -1102,6 +1098,12 @@ mod tests {
             },
             "2024-03-05 10:11:12 +0200 +0200"
         );
+        // A parsed fixed offset survives being passed on to another function.
+        let t = to_date("2006-01-02T15:04:05Z07:00", "2024-03-05T10:11:12.25+02:00");
+        assert_eq!(
+            run("dateModify", &["1h".into(), t]),
+            "2024-03-05 11:11:12.25 +0200 +0200"
+        );
         let t = to_date("02/01/2006 15:04", "05/03/2024 10:11");
         assert_eq!(run("date", &["Jan _2 03:04PM".into(), t]), "Mar  5 10:11AM");
         assert_eq!(run("date", &["2006".into(), Value::Int(0)]), "1970");
@@ -1166,6 +1168,17 @@ mod tests {
             let got = run("toDate", &[layout.into(), value.into()]);
             assert_eq!(got, want, "toDate {layout:?} {value:?}");
         }
+    }
+
+    #[test]
+    fn hostile_inputs_do_not_panic() {
+        let _ = run("date", &["2006 Jan".into(), Value::Int(i64::MAX)]);
+        let _ = run("date", &["2006".into(), Value::Int(i64::MIN)]);
+        let _ = run("toDate", &["Jan".into(), "éé".into()]);
+        let _ = run("toDate", &["Monday".into(), "Mo\u{e9}".into()]);
+        assert!(parse_duration("99999999999999999999999999999h").is_err());
+        assert!(parse_duration("9223372036854775807h").is_err());
+        let _ = run("durationRound", &["-2562047h".into()]);
     }
 
     #[test]

@@ -7,15 +7,22 @@ mod c_e2e;
 #[cfg(test)]
 pub(crate) mod c_testutil;
 pub mod certs;
+pub mod conv;
 pub mod crypto;
 pub mod dates;
+pub mod defaults;
+pub mod dicts;
 pub mod encoding;
 pub mod helm;
+pub mod lists;
+pub mod math;
 pub mod network;
 pub mod paths;
+pub mod reflect;
 pub mod regex;
 pub mod semver;
 pub mod serial;
+pub mod strings;
 pub mod urls;
 
 use crate::func::FuncDef;
@@ -26,6 +33,14 @@ pub fn tables() -> Vec<&'static [FuncDef]> {
         // Task A: text/template builtins first, so sprig may override them.
         builtins::FUNCS,
         builtins::VARIADIC,
+        // Task B (sprig strings, conversions, lists, dicts, math, defaults, reflection).
+        strings::FUNCS,
+        conv::FUNCS,
+        lists::FUNCS,
+        dicts::FUNCS,
+        math::FUNCS,
+        defaults::FUNCS,
+        reflect::FUNCS,
         // Task C (sprig regex, semver, dates, encoding, crypto, network, paths, urls).
         regex::FUNCS,
         semver::FUNCS,

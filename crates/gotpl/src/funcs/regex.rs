@@ -7,13 +7,35 @@
 use crate::func::{FuncDef, Host};
 use crate::value::Value;
 use regex::{Captures, Regex};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
-/// Compiles a Go regexp. Errors are worded like Go's `regexp/syntax` errors
+/// Compiles a Go regexp, memoized per thread: charts call these functions in loops with the
+/// same few patterns. Errors are worded like Go's `regexp/syntax` errors
 /// (`error parsing regexp: missing closing ): `(``).
 pub fn compile(pattern: &str) -> Result<Regex, String> {
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Result<Regex, String>>> =
+            RefCell::new(HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return hit;
+    }
+    let r = compile_uncached(pattern);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 512 {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), r.clone());
+    });
+    r
+}
+
+fn compile_uncached(pattern: &str) -> Result<Regex, String> {
     let fail = |what: &str, arg: &str| format!("error parsing regexp: {what}: `{arg}`");
-    if let Some(op) = nested_repetition(pattern) {
-        return Err(fail("invalid nested repetition operator", &op));
+    if let Some(e) = repetition_error(pattern) {
+        return Err(e);
     }
     let translated = translate(pattern);
     if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&translated) {
@@ -62,9 +84,10 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
         })
 }
 
-/// Go rejects a repetition operator applied to a repetition (`a**`, `a++`, `a{2}*`); a lone
-/// `?` after one is the non-greedy marker. Returns the offending operators.
-fn nested_repetition(p: &str) -> Option<String> {
+/// Repetition rules Go enforces and the crate doesn't: no repetition of a repetition (`a**`,
+/// `a++`, `a{2}*`; a lone `?` after one is the non-greedy marker) and counts up to 1000.
+/// Returns Go's error message.
+fn repetition_error(p: &str) -> Option<String> {
     let b = p.as_bytes();
     let mut i = 0;
     let mut in_class = false;
@@ -94,6 +117,19 @@ fn nested_repetition(p: &str) -> Option<String> {
                             && rest[..e].bytes().all(|x| x.is_ascii_digit() || x == b',')
                             && rest[..e].bytes().next().is_some_and(|x| x.is_ascii_digit()) =>
                     {
+                        let body = &rest[..e];
+                        let (lo, hi) = body.split_once(',').unwrap_or((body, body));
+                        let lo: u64 = lo.parse().unwrap_or(u64::MAX);
+                        let hi: Option<u64> = if hi.is_empty() {
+                            None
+                        } else {
+                            Some(hi.parse().unwrap_or(u64::MAX))
+                        };
+                        if lo > 1000 || hi.is_some_and(|h| h > 1000 || h < lo) {
+                            return Some(format!(
+                                "error parsing regexp: invalid repeat count: `{{{body}}}`"
+                            ));
+                        }
                         e + 2
                     }
                     _ => 0,
@@ -103,7 +139,10 @@ fn nested_repetition(p: &str) -> Option<String> {
         };
         if rep_len > 0 {
             if let Some(start) = last_rep {
-                return Some(p[start..i + rep_len].to_string());
+                return Some(format!(
+                    "error parsing regexp: invalid nested repetition operator: `{}`",
+                    &p[start..i + rep_len]
+                ));
             }
             let mut end = i + rep_len;
             if b.get(end) == Some(&b'?') {
@@ -145,7 +184,24 @@ fn translate(p: &str) -> String {
                     out.push('\\');
                     break;
                 };
+                if n == 'Q' && !in_class {
+                    // `\Q...\E` quotes everything up to `\E` (or the end).
+                    let mut lit = String::new();
+                    while let Some(d) = it.next() {
+                        if d == '\\' && it.peek() == Some(&'E') {
+                            it.next();
+                            break;
+                        }
+                        lit.push(d);
+                    }
+                    out.push_str(&quote_meta_all(&lit));
+                    class_start = false;
+                    continue;
+                }
                 let rep: Option<&str> = match (n, in_class) {
+                    // Go has no `\<`/`\>` word boundaries: they are literal characters.
+                    ('<', _) => Some("<"),
+                    ('>', _) => Some(">"),
                     ('d', false) => Some("[0-9]"),
                     ('D', _) => Some("[^0-9]"),
                     ('w', false) => Some("[0-9A-Za-z_]"),
@@ -377,6 +433,18 @@ fn replace_all(re: &Regex, s: &str, repl: &str, literal: bool) -> String {
         last = m.end();
     }
     out.push_str(&s[last..]);
+    out
+}
+
+/// Escapes every character the crate could read as syntax (for `\Q...\E`).
+fn quote_meta_all(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
     out
 }
 
@@ -624,11 +692,18 @@ mod tests {
             ("a**", "invalid nested repetition operator: `**`"),
             ("a++", "invalid nested repetition operator: `++`"),
             (r"\q", r"invalid escape sequence: `\q`"),
+            ("a{2,1}", "invalid repeat count: `{2,1}`"),
+            ("a{1001}", "invalid repeat count: `{1001}`"),
         ] {
             let got = call(FUNCS, "mustRegexFind", &[p.into(), "x".into()]).unwrap_err();
             assert_eq!(got, format!("error parsing regexp: {e}"), "{p}");
         }
         assert!(compile("a*?b+?").is_ok());
+        // Verified with helm: `\Q..\E` quoting and literal `\<`.
+        let find = |p: &str, s: &str| compile(p).unwrap().find(s).map(|m| m.as_str().to_string());
+        assert_eq!(find(r"\Qa.b\E+", "xa.bbb").as_deref(), Some("a.bbb"));
+        assert_eq!(find(r"\<a\>", "x<a>").as_deref(), Some("<a>"));
+        assert_eq!(find(r"a\_b", "a_b").as_deref(), Some("a_b"));
         let v = call(FUNCS, "regexMatch", &["(".into(), "x".into()]).unwrap();
         assert!(!v.truthy());
         assert!(call(FUNCS, "mustRegexMatch", &["(".into(), "x".into()]).is_err());

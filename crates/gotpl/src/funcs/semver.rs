@@ -103,6 +103,50 @@ impl Version {
         Ok(v)
     }
 
+    /// Masterminds `StrictNewVersion`: exactly `MAJOR.MINOR.PATCH[-PRE][+META]` as SemVer 2.0
+    /// spells it (no `v`, no missing parts, no leading zeros). helm lint warns "is not a valid
+    /// SemVerV2" when this fails but [`Version::parse`] succeeds.
+    pub fn parse_strict(s: &str) -> Result<Version, String> {
+        if s.is_empty() {
+            return Err("version string empty".into());
+        }
+        let (core, meta) = match s.split_once('+') {
+            Some((c, m)) => (c, Some(m)),
+            None => (s, None),
+        };
+        let (core, pre) = match core.split_once('-') {
+            Some((c, p)) => (c, Some(p)),
+            None => (core, None),
+        };
+        let parts: Vec<&str> = core.split('.').collect();
+        if parts.len() != 3 {
+            return Err("invalid semantic version".into());
+        }
+        for p in &parts {
+            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err("invalid characters in version".into());
+            }
+            if p.len() > 1 && p.starts_with('0') {
+                return Err("version segment starts with 0".into());
+            }
+        }
+        let ident_ok =
+            |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if let Some(pre) = pre {
+            for id in pre.split('.') {
+                if !ident_ok(id) {
+                    return Err("invalid prerelease string".into());
+                }
+            }
+        }
+        if let Some(meta) = meta {
+            if !meta.split('.').all(ident_ok) {
+                return Err("invalid metadata string".into());
+            }
+        }
+        Version::parse(s)
+    }
+
     /// Masterminds `Compare`: -1/0/1; metadata is ignored.
     pub fn compare(&self, o: &Version) -> Ordering {
         let t = (self.major, self.minor, self.patch).cmp(&(o.major, o.minor, o.patch));
@@ -123,6 +167,27 @@ impl Version {
         v.metadata = meta.to_string();
         v.original = v.to_string();
         v
+    }
+}
+
+/// Equality and order ignore build metadata, as Masterminds `Equal`/`Compare` do.
+impl PartialEq for Version {
+    fn eq(&self, o: &Version) -> bool {
+        self.compare(o) == Ordering::Equal
+    }
+}
+
+impl Eq for Version {}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, o: &Version) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, o: &Version) -> Ordering {
+        self.compare(o)
     }
 }
 
@@ -581,6 +646,26 @@ mod tests {
     }
 
     #[test]
+    fn strict_parse_matches_helm_lint() {
+        // helm lint warns "not a valid SemVerV2" for the first group only.
+        for v in ["1.2", "v1.2.3", "01.2.3"] {
+            assert!(
+                Version::parse(v).is_ok() && Version::parse_strict(v).is_err(),
+                "{v}"
+            );
+        }
+        for v in ["1.2.3-01", "1.2.3.4"] {
+            assert!(
+                Version::parse(v).is_err() && Version::parse_strict(v).is_err(),
+                "{v}"
+            );
+        }
+        for v in ["0.1.0", "1.2.3-rc.1+build.5", "10.20.30-alpha-1"] {
+            assert!(Version::parse_strict(v).is_ok(), "{v}");
+        }
+    }
+
+    #[test]
     fn parses_versions() {
         let v = Version::parse("v1.2.3-rc.1+b.5").unwrap();
         assert_eq!((v.major, v.minor, v.patch), (1, 2, 3));
@@ -591,5 +676,12 @@ mod tests {
         assert!(Version::parse("1.2.3.4").is_err());
         assert!(Version::parse("").is_err());
         assert!(Version::parse("1.0.0-01").is_err());
+        let mut vs: Vec<Version> = ["1.10.0", "1.2.0", "1.2.0-rc.1", "v1.2.0+b"]
+            .iter()
+            .map(|s| Version::parse(s).unwrap())
+            .collect();
+        vs.sort();
+        let sorted: Vec<String> = vs.iter().map(|v| v.original.clone()).collect();
+        assert_eq!(sorted, ["1.2.0-rc.1", "1.2.0", "v1.2.0+b", "1.10.0"]);
     }
 }

@@ -93,6 +93,28 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// Go's host validation: an IPv6 literal needs its `]`, and a port must be all digits.
+fn check_port(host: &str) -> Result<(), String> {
+    let port = if let Some(r) = host.strip_prefix('[') {
+        let Some(i) = r.find(']') else {
+            return Err("missing ']' in host".into());
+        };
+        &r[i + 1..]
+    } else {
+        match host.rfind(':') {
+            Some(i) => &host[i..],
+            None => "",
+        }
+    };
+    if port.is_empty() {
+        return Ok(());
+    }
+    match port.strip_prefix(':') {
+        Some(d) if d.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+        _ => Err(format!("invalid port {port:?} after host")),
+    }
+}
+
 /// Go's `url.Parse`; the error is the text after `parse "<url>": `.
 pub fn parse(raw: &str) -> Result<Url, String> {
     let wrap = |e: String| format!("parse {raw:?}: {e}");
@@ -168,6 +190,7 @@ pub fn parse(raw: &str) -> Result<Url, String> {
             }
             u.userinfo = Some(s);
         }
+        check_port(host).map_err(wrap)?;
         u.host = unescape(host, Mode::Host).map_err(wrap)?;
         rest = path;
     }
@@ -310,6 +333,19 @@ mod tests {
         assert_eq!(
             parse(":x").unwrap_err(),
             "parse \":x\": missing protocol scheme"
+        );
+        assert_eq!(
+            parse("http://h:x/").unwrap_err(),
+            "parse \"http://h:x/\": invalid port \":x\" after host"
+        );
+        assert_eq!(parse("http://h:80:90/").unwrap().hostname(), "h:80");
+        assert_eq!(
+            parse("http://[::1/").unwrap_err(),
+            "parse \"http://[::1/\": missing ']' in host"
+        );
+        assert_eq!(
+            parse("http://a b/").unwrap_err(),
+            "parse \"http://a b/\": invalid character \" \" in host name"
         );
         assert_eq!(
             parse("%zz").unwrap_err(),

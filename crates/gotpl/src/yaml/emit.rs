@@ -205,7 +205,7 @@ fn is_printable(c: char) -> bool {
         || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
 }
 
-fn analyze(value: &str, v3: bool) -> Analysis {
+fn analyze(value: &str, v3: bool, chars: &mut Vec<char>) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -215,7 +215,9 @@ fn analyze(value: &str, v3: bool) -> Analysis {
             block: false,
         };
     }
-    let chars: Vec<char> = value.chars().collect();
+    chars.clear();
+    chars.extend(value.chars());
+    let chars: &[char] = chars;
     let mut block_ind = false;
     let mut flow_ind = false;
     let mut line_breaks = false;
@@ -364,6 +366,8 @@ struct Emitter {
     v3: bool,
     /// Inside a block sequence item (v3 indents the first level past the `- `).
     in_seq_item: bool,
+    /// Scratch space for a scalar's characters (reused: no allocation per scalar).
+    buf: Vec<char>,
 }
 
 impl Emitter {
@@ -381,6 +385,7 @@ impl Emitter {
             best_indent: 2,
             v3,
             in_seq_item: false,
+            buf: Vec::new(),
         }
     }
 
@@ -472,7 +477,7 @@ impl Emitter {
                 for (k, v) in items {
                     self.write_indent();
                     self.in_seq_item = false;
-                    let a = analyze(k, self.v3);
+                    let a = analyze(k, self.v3, &mut self.buf);
                     if !a.multiline && k.len() <= 128 {
                         self.node(&Node::Str(k.clone()), false, true, true);
                         self.write_indicator(":", false, false, false);
@@ -495,7 +500,18 @@ impl Emitter {
     }
 
     fn scalar(&mut self, value: &str, requested: Style, simple_key: bool) {
-        let a = analyze(value, self.v3);
+        if requested == Style::Plain && is_simple_plain(value) {
+            // Fast path: nothing to analyse, quote, fold or escape.
+            if !self.whitespace {
+                self.put(' ');
+            }
+            self.out.push_str(value);
+            self.column += value.len();
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
+        let a = analyze(value, self.v3, &mut self.buf);
         let mut style = requested;
         if simple_key && a.multiline {
             style = Style::Double;
@@ -523,7 +539,9 @@ impl Emitter {
         if !self.whitespace && (!self.v3 || !value.is_empty()) {
             self.put(' ');
         }
-        let chars: Vec<char> = value.chars().collect();
+        let mut chars = std::mem::take(&mut self.buf);
+        chars.clear();
+        chars.extend(value.chars());
         let mut spaces = false;
         let mut breaks = false;
         let mut i = 0;
@@ -559,6 +577,7 @@ impl Emitter {
         }
         self.whitespace = false;
         self.indention = false;
+        self.buf = chars;
     }
 
     fn write_break(&mut self, c: char) {
@@ -573,7 +592,9 @@ impl Emitter {
 
     fn write_single(&mut self, value: &str, allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
+        let mut chars = std::mem::take(&mut self.buf);
+        chars.clear();
+        chars.extend(value.chars());
         let n = chars.len();
         let mut spaces = false;
         let mut breaks = false;
@@ -614,6 +635,7 @@ impl Emitter {
         self.write_indicator("'", false, false, false);
         self.whitespace = false;
         self.indention = false;
+        self.buf = chars;
     }
 
     fn write_double(&mut self, value: &str, allow_breaks: bool) {
@@ -621,7 +643,9 @@ impl Emitter {
         // libyaml's BOM test looks at the start of the value, not the current character: a
         // leading BOM escapes everything.
         let bom = value.starts_with('\u{FEFF}');
-        let chars: Vec<char> = value.chars().collect();
+        let mut chars = std::mem::take(&mut self.buf);
+        chars.clear();
+        chars.extend(value.chars());
         let n = chars.len();
         let mut spaces = false;
         for i in 0..n {
@@ -683,6 +707,7 @@ impl Emitter {
         self.write_indicator("\"", false, false, false);
         self.whitespace = false;
         self.indention = false;
+        self.buf = chars;
     }
 
     fn write_literal(&mut self, value: &str) {
@@ -694,7 +719,9 @@ impl Emitter {
             let hint = char::from_digit(self.best_indent as u32, 10).unwrap_or('2');
             self.write_indicator(&hint.to_string(), false, false, false);
         }
-        let chars: Vec<char> = value.chars().collect();
+        let mut chars = std::mem::take(&mut self.buf);
+        chars.clear();
+        chars.extend(value.chars());
         let chomp = match chars.last() {
             None => Some('-'),
             Some(&l) if !is_break(l) => Some('-'),
@@ -722,7 +749,18 @@ impl Emitter {
                 breaks = false;
             }
         }
+        self.buf = chars;
     }
+}
+
+/// A non-empty word of `[A-Za-z0-9_./]` that starts with a letter or digit and has no spaces:
+/// libyaml's analysis would allow it plain and there is nothing to fold.
+fn is_simple_plain(v: &str) -> bool {
+    let b = v.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphanumeric()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-'))
 }
 
 /// go-yaml v3 quotes YAML 1.1 booleans it no longer resolves itself.

@@ -34,11 +34,11 @@ pub struct SpanNode {
     pub value: Loc,
     /// End (exclusive) of the value.
     pub end: Loc,
-    children: Children,
+    pub(super) children: Children,
 }
 
 #[derive(Clone, Debug, Default)]
-enum Children {
+pub(super) enum Children {
     #[default]
     None,
     Map(HashMap<String, SpanNode>),
@@ -250,7 +250,7 @@ fn tag_name(tag: &Tag) -> String {
 }
 
 /// sigs.k8s.io/yaml's key stringification of a resolved key.
-fn key_string(r: &Resolved, raw: &str, at: Loc) -> Result<String, YamlError> {
+pub(super) fn key_string(r: &Resolved, raw: &str, at: Loc) -> Result<String, YamlError> {
     match r {
         Resolved::Str | Resolved::Timestamp | Resolved::Merge => Ok(raw.to_string()),
         Resolved::Bool(b) => Ok(b.to_string()),
@@ -329,7 +329,7 @@ fn format_key_float(f: f64) -> String {
 }
 
 /// A scalar as go-yaml v2 decodes it into `interface{}`, after the JSON round trip.
-fn scalar_value(
+pub(super) fn scalar_value(
     raw: &str,
     style: ScalarStyle,
     tag: Option<&Tag>,
@@ -575,6 +575,20 @@ fn merge_into(
 /// Parses documents. `first_only` stops after the first one (go-yaml v2 `Unmarshal` never looks
 /// further, so errors in later documents don't matter).
 fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spans)>, YamlError> {
+    if first_only {
+        if let Some((v, root)) = super::fast::fast_load(src, spans) {
+            return Ok(vec![(v, Spans { root })]);
+        }
+    }
+    load_docs_full(src, spans, first_only)
+}
+
+/// The full loader (saphyr events), for everything the fast path declines.
+pub(super) fn load_docs_full(
+    src: &str,
+    spans: bool,
+    first_only: bool,
+) -> Result<Vec<(Value, Spans)>, YamlError> {
     // libyaml accepts a tab as the separator after a mapping colon (`key:\tvalue`); saphyr
     // doesn't. Swapping that tab for a space keeps every position and the meaning, so retry.
     let mut patched: Option<String> = None;
@@ -586,16 +600,35 @@ fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spa
                 t.replace_range(at..at + 1, " ");
                 patched = Some(t);
             }
+            Err(LoadFail::FlowIndent(line)) => {
+                // libyaml ignores indentation inside flow collections; saphyr wants flow
+                // lines indented past the parent block. Indent the offending line by one
+                // more space (only its columns move) and retry.
+                let mut t = String::with_capacity(text.len() + 1);
+                for (i, l) in text.split_inclusive('\n').enumerate() {
+                    if i + 1 == line {
+                        t.push(' ');
+                    }
+                    t.push_str(l);
+                }
+                patched = Some(t);
+            }
             Err(LoadFail::Error(e)) => return Err(e),
             Ok(d) => return Ok(d),
         }
     }
-    Err(err_at(0, 0, "yaml: too many tab separators".into()))
+    Err(err_at(
+        0,
+        0,
+        "yaml: too many tab separators or flow indentation fixes".into(),
+    ))
 }
 
 enum LoadFail {
     /// Byte offset of a tab right after a `:` that saphyr refused.
     TabAfterColon(usize),
+    /// A line (1-based) inside a flow collection that saphyr finds under-indented.
+    FlowIndent(usize),
     Error(YamlError),
 }
 
@@ -638,16 +671,32 @@ fn load_docs_once(
         alias_count: 0,
     };
     let mut root: Option<Built> = None;
+    // Whether each open collection is a flow one (`[`/`{`), to recognise flow indentation errors.
+    let mut flow: Vec<bool> = Vec::new();
+    let mut cursor = CharCursor::default();
     while let Some(ev) = parser.next_event() {
         let (ev, span) = match ev {
             Ok(x) => x,
             Err(e) => {
+                if e.info().contains("invalid indentation") && flow.last() == Some(&true) {
+                    return Err(LoadFail::FlowIndent(e.marker().line()));
+                }
                 return Err(match tab_after_colon(src, &e) {
                     Some(at) => LoadFail::TabAfterColon(at),
                     None => LoadFail::Error(scan_error(src, &e)),
-                })
+                });
             }
         };
+        match ev {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                let c = cursor.char_at(src, span.start.index());
+                flow.push(matches!(c, Some('[' | '{')));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                flow.pop();
+            }
+            _ => {}
+        }
         let start = loc_of(&span.start);
         let end = loc_of(&span.end);
         match ev {
@@ -799,6 +848,28 @@ fn load_docs_once(
         }
     }
     Ok(docs)
+}
+
+/// Maps saphyr's character offsets to text, moving forward incrementally (events come in order).
+#[derive(Default)]
+struct CharCursor {
+    ci: usize,
+    bi: usize,
+}
+
+impl CharCursor {
+    fn char_at(&mut self, src: &str, idx: usize) -> Option<char> {
+        if idx < self.ci {
+            self.ci = 0;
+            self.bi = 0;
+        }
+        while self.ci < idx {
+            let c = src[self.bi..].chars().next()?;
+            self.bi += c.len_utf8();
+            self.ci += 1;
+        }
+        src[self.bi..].chars().next()
+    }
 }
 
 /// An aliased node used as a key: scalars keep their resolution.
@@ -1158,6 +1229,21 @@ mod span_tests {
         assert_eq!(
             s.loc(&[PathSeg::Key("metadata".into()), PathSeg::Key("nope".into())]),
             Loc { line: 3, col: 1 }
+        );
+    }
+
+    /// helm (libyaml) ignores indentation inside flow collections (bitnami-chainloop values).
+    #[test]
+    fn flow_collections_ignore_indentation() {
+        let v = load_values("a:\n  b: [\n    \"x\",\n    \"y\"\n  ]\n").unwrap();
+        assert_eq!(
+            crate::json::to_json(&Value::Map(v)).unwrap(),
+            r#"{"a":{"b":["x","y"]}}"#
+        );
+        let v = load("a:\n  b: [\nx,\ny\n]\n  c: {\n  p: 1\n  }\n").unwrap();
+        assert_eq!(
+            crate::json::to_json(&v).unwrap(),
+            r#"{"a":{"b":["x",true],"c":{"p":1}}}"#
         );
     }
 

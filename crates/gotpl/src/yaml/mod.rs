@@ -8,6 +8,7 @@
 //!   [`to_yaml_pretty`]: helm's `toYamlPretty` (yaml.v3 encoder, indent 2).
 
 mod emit;
+mod fast;
 mod load;
 mod resolve;
 

@@ -1,0 +1,803 @@
+//! A fast path for the YAML most values files and manifests are made of: block mappings and
+//! sequences, single-line plain/quoted scalars, one-line flow collections, `|` literals and
+//! comments. Anything else (anchors, tags, tabs, folded or multi-line scalars, complex keys,
+//! document markers, errors) makes it give up (`None`) so the full saphyr-based loader decides:
+//! both paths must agree on every input the fast path accepts (checked by tests).
+
+use super::load::{key_string, scalar_value, Children, Loc, SpanNode};
+use super::resolve::resolve_plain;
+use crate::value::Value;
+use saphyr_parser::ScalarStyle;
+use std::collections::{BTreeMap, HashMap};
+
+const MAX_DEPTH: usize = 200;
+
+struct Line<'a> {
+    /// 1-based line number.
+    no: usize,
+    /// Byte offset of the line start in the source.
+    start: usize,
+    /// Indentation in spaces (byte offset of `text` in the line).
+    indent: usize,
+    /// The line after the indentation, without the line break.
+    text: &'a str,
+    /// The full line without the line break (for block scalars).
+    raw: &'a str,
+}
+
+struct Fast<'a> {
+    src: &'a str,
+    lines: Vec<Line<'a>>,
+    i: usize,
+    spans: bool,
+}
+
+type Node = (Value, SpanNode);
+
+/// Loads `src` if it stays within the fast subset.
+pub(super) fn fast_load(src: &str, spans: bool) -> Option<(Value, SpanNode)> {
+    if !chars_ok(src) {
+        return None;
+    }
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (idx, raw) in src.split('\n').enumerate() {
+        let line_start = start;
+        start += raw.len() + 1;
+        let trimmed = raw.trim_start_matches(' ');
+        let indent = raw.len() - trimmed.len();
+        if raw.starts_with("---") || raw.starts_with("...") {
+            return None;
+        }
+        lines.push(Line {
+            no: idx + 1,
+            start: line_start,
+            indent,
+            text: trimmed,
+            raw,
+        });
+    }
+    let mut f = Fast {
+        src,
+        lines,
+        i: 0,
+        spans,
+    };
+    f.skip_blank();
+    if f.i >= f.lines.len() {
+        return Some((Value::Nil, SpanNode::default()));
+    }
+    if f.lines[f.i].indent != 0 {
+        return None;
+    }
+    let node = f.block(0, 0)?;
+    f.skip_blank();
+    if f.i < f.lines.len() {
+        return None;
+    }
+    Some(node)
+}
+
+/// Tabs, CRs, BOMs, YAML 1.1 line breaks (NEL, LS, PS) and characters libyaml's reader rejects
+/// all send the input to the full loader.
+fn chars_ok(src: &str) -> bool {
+    let ascii_ok = |b: u8| (b >= 0x20 && b != 0x7f) || b == b'\n';
+    if src.is_ascii() {
+        return src.bytes().all(ascii_ok);
+    }
+    src.chars().all(|c| {
+        let u = c as u32;
+        if u < 0x80 {
+            ascii_ok(u as u8)
+        } else {
+            !(0x80..=0x9F).contains(&u) && !matches!(u, 0x2028 | 0x2029 | 0xFEFF | 0xFFFE | 0xFFFF)
+        }
+    })
+}
+
+fn is_comment_or_blank(text: &str) -> bool {
+    text.is_empty() || text.starts_with('#')
+}
+
+impl<'a> Fast<'a> {
+    fn skip_blank(&mut self) {
+        while self.i < self.lines.len() && is_comment_or_blank(self.lines[self.i].text) {
+            self.i += 1;
+        }
+    }
+
+    fn loc(&self, line: usize, byte_in_line: usize) -> Loc {
+        if !self.spans {
+            return Loc::default();
+        }
+        let l = &self.lines[line];
+        let prefix = &l.raw[..byte_in_line.min(l.raw.len())];
+        let col = if prefix.is_ascii() {
+            prefix.len()
+        } else {
+            prefix.chars().count()
+        };
+        Loc {
+            line: l.no,
+            col: col + 1,
+        }
+    }
+
+    /// A block node whose first line is `self.i`, indented exactly `indent`.
+    fn block(&mut self, indent: usize, depth: usize) -> Option<Node> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let text = self.lines[self.i].text;
+        if text == "-" || text.starts_with("- ") {
+            self.sequence(indent, depth)
+        } else {
+            self.mapping(indent, depth)
+        }
+    }
+
+    fn sequence(&mut self, indent: usize, depth: usize) -> Option<Node> {
+        let first = self.loc(self.i, indent);
+        let mut items = Vec::new();
+        let mut spans = Vec::new();
+        let mut end = first;
+        loop {
+            self.skip_blank();
+            if self.i >= self.lines.len() {
+                break;
+            }
+            let (li, lindent, text) = (self.i, self.lines[self.i].indent, self.lines[self.i].text);
+            if lindent < indent {
+                break;
+            }
+            if lindent > indent || !(text == "-" || text.starts_with("- ")) {
+                // A deeper line here, or a non-item at this indent inside a sequence.
+                if lindent == indent {
+                    break;
+                }
+                return None;
+            }
+            // Content after "- ".
+            let rest = text[1..].trim_start_matches(' ');
+            let offset = lindent + (text.len() - rest.len());
+            let (v, s) = if is_comment_or_blank(rest) {
+                self.i += 1;
+                self.nested_or_null(indent, li, offset, depth)?
+            } else {
+                // Re-enter with this line seen as starting at the item's content.
+                self.lines[li].indent = offset;
+                self.lines[li].text = rest;
+                self.item_content(indent, offset, depth)?
+            };
+            end = s.end;
+            items.push(v);
+            if self.spans {
+                spans.push(s);
+            }
+        }
+        Some((
+            Value::list(items),
+            SpanNode {
+                key: None,
+                value: first,
+                end,
+                children: if self.spans { Children::List(spans) } else { Children::None },
+            },
+        ))
+    }
+
+    /// A sequence item's content that starts on the item's line at column `offset`.
+    fn item_content(&mut self, seq_indent: usize, offset: usize, depth: usize) -> Option<Node> {
+        let text = self.lines[self.i].text;
+        if text == "-" || text.starts_with("- ") {
+            return self.sequence(offset, depth + 1);
+        }
+        if self.key_split(text).is_some() {
+            return self.mapping(offset, depth + 1);
+        }
+        let li = self.i;
+        self.i += 1;
+        self.value_text(li, offset, text, seq_indent, depth)
+    }
+
+    /// After `key:` or `-` with nothing else on the line: a nested block, an indentless
+    /// sequence (for mapping values), or null.
+    fn nested_or_null(&mut self, parent_indent: usize, li: usize, at: usize, depth: usize) -> Option<Node> {
+        self.skip_blank();
+        let null = || {
+            let loc = self.loc(li, at);
+            Some((
+                Value::Nil,
+                SpanNode {
+                    key: None,
+                    value: loc,
+                    end: loc,
+                    children: Children::None,
+                },
+            ))
+        };
+        if self.i >= self.lines.len() {
+            return null();
+        }
+        let l = &self.lines[self.i];
+        if l.indent > parent_indent {
+            let ind = l.indent;
+            return self.block(ind, depth + 1);
+        }
+        null()
+    }
+
+    /// The split of `key: value` on a line: (key text, value text, byte offset of the value).
+    fn key_split(&self, text: &'a str) -> Option<(&'a str, ScalarStyle, &'a str, usize)> {
+        let b = text.as_bytes();
+        match b.first()? {
+            b'"' | b'\'' => {
+                let q = b[0];
+                let close = find_quote_end(text, q)?;
+                let after = &text[close + 1..];
+                let rest = after.strip_prefix(':')?;
+                if !(rest.is_empty() || rest.starts_with(' ')) {
+                    return None;
+                }
+                let style = if q == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
+                let vstart = text.len() - rest.trim_start_matches(' ').len();
+                Some((&text[..close + 1], style, &text[vstart..], vstart))
+            }
+            _ => {
+                let mut i = 0;
+                while i < b.len() {
+                    match b[i] {
+                        b':' if i + 1 == b.len() || b[i + 1] == b' ' => {
+                            let key = text[..i].trim_end_matches(' ');
+                            let rest = text[i + 1..].trim_start_matches(' ');
+                            let vstart = text.len() - rest.len();
+                            return Some((key, ScalarStyle::Plain, rest, vstart));
+                        }
+                        b'#' if i > 0 && b[i - 1] == b' ' => return None,
+                        _ => i += 1,
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    fn mapping(&mut self, indent: usize, depth: usize) -> Option<Node> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let first = self.loc(self.i, indent);
+        let mut map = BTreeMap::new();
+        let mut spans: HashMap<String, SpanNode> = HashMap::new();
+        let mut end = first;
+        loop {
+            self.skip_blank();
+            if self.i >= self.lines.len() {
+                break;
+            }
+            let li = self.i;
+            let (lindent, text) = (self.lines[li].indent, self.lines[li].text);
+            if lindent < indent {
+                break;
+            }
+            if lindent > indent {
+                return None;
+            }
+            if text == "-" || text.starts_with("- ") {
+                // An indentless sequence must follow a key; here it would be an error.
+                return None;
+            }
+            let (ktext, kstyle, vtext, vstart) = self.key_split(text)?;
+            let kloc = self.loc(li, lindent);
+            let key = self.key(ktext, kstyle, kloc)?;
+            let vcol = lindent + vstart;
+            self.i += 1;
+            let (v, mut s) = if is_comment_or_blank(vtext) {
+                self.skip_blank();
+                let seq_here = self.i < self.lines.len()
+                    && self.lines[self.i].indent == indent
+                    && (self.lines[self.i].text == "-" || self.lines[self.i].text.starts_with("- "));
+                if seq_here {
+                    // Indentless sequence as the value.
+                    self.sequence(indent, depth + 1)?
+                } else {
+                    self.nested_or_null(indent, li, vcol.min(self.lines[li].raw.len()), depth)?
+                }
+            } else {
+                self.value_text(li, vcol, vtext, indent, depth)?
+            };
+            end = s.end;
+            if self.spans {
+                s.key = Some(kloc);
+                spans.insert(key.clone(), s);
+            }
+            map.insert(key, v);
+        }
+        Some((
+            Value::map(map),
+            SpanNode {
+                key: None,
+                value: first,
+                end,
+                children: if self.spans { Children::Map(spans) } else { Children::None },
+            },
+        ))
+    }
+
+    fn key(&self, text: &str, style: ScalarStyle, at: Loc) -> Option<String> {
+        match style {
+            ScalarStyle::Plain => {
+                if !plain_ok(text, false) || text == "<<" {
+                    return None;
+                }
+                let r = resolve_plain(text);
+                key_string(&r, text, at).ok()
+            }
+            _ => {
+                let (s, used) = quoted(text)?;
+                (used == text.len()).then_some(s)
+            }
+        }
+    }
+
+    /// A value written on its key's (or item's) line, starting at byte `col` of line `li`.
+    /// `parent` is the indentation of the enclosing block (block scalars must go deeper).
+    fn value_text(&mut self, li: usize, col: usize, text: &str, parent: usize, depth: usize) -> Option<Node> {
+        let at = self.loc(li, col);
+        let first = text.as_bytes()[0];
+        let (v, end) = match first {
+            b'|' => return self.literal(li, col, text, parent),
+            b'[' | b'{' => {
+                let mut p = FlowParser { s: text, i: 0, depth: 0 };
+                let v = p.node()?;
+                let rest = &text[p.i..];
+                if !(rest.is_empty() || (rest.starts_with(' ') && is_comment_or_blank(rest.trim_start_matches(' '))))
+                {
+                    return None;
+                }
+                (v, self.loc(li, col + p.i))
+            }
+            b'"' | b'\'' => {
+                let (s, used) = quoted(text)?;
+                let rest = text[used..].trim_start_matches(' ');
+                if !is_comment_or_blank(rest) || (!rest.is_empty() && !text[used..].starts_with(' ')) {
+                    return None;
+                }
+                let style = if first == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
+                (scalar_value(&s, style, None, at).ok()?.1, self.loc(li, col + used))
+            }
+            _ => {
+                let raw = plain_value(text)?;
+                if !plain_ok(raw, false) {
+                    return None;
+                }
+                (scalar_value(raw, ScalarStyle::Plain, None, at).ok()?.1, self.loc(li, col + raw.len()))
+            }
+        };
+        // A deeper line right after would be a continuation (multi-line scalar): give up.
+        self.skip_blank();
+        if self.i < self.lines.len() && self.lines[self.i].indent > parent {
+            return None;
+        }
+        let _ = depth;
+        Some((
+            v,
+            SpanNode {
+                key: None,
+                value: at,
+                end,
+                children: Children::None,
+            },
+        ))
+    }
+
+    /// A `|` block scalar; the header is `text` (at byte `col` of line `li`), its content
+    /// must be indented deeper than `parent`.
+    fn literal(&mut self, li: usize, col: usize, text: &str, parent: usize) -> Option<Node> {
+        let header = &text[1..];
+        let (strip, rest) = match header.as_bytes().first() {
+            Some(b'-') => (true, &header[1..]),
+            // Keep chomping and indentation indicators: left to the full loader.
+            Some(b'+' | b'0'..=b'9') => return None,
+            _ => (false, header),
+        };
+        let trimmed = rest.trim_start_matches(' ');
+        if !(trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())) {
+            return None;
+        }
+        let at = self.loc(li, col);
+        let start = self.i;
+        let mut bi = None;
+        let mut last = start; // one past the last content line
+        let mut j = start;
+        while j < self.lines.len() {
+            let l = &self.lines[j];
+            if l.text.is_empty() {
+                j += 1;
+                continue;
+            }
+            if l.indent <= parent {
+                break;
+            }
+            match bi {
+                None => bi = Some(l.indent),
+                Some(b) if l.indent < b => return None,
+                _ => {}
+            }
+            j += 1;
+            last = j;
+        }
+        let bi = bi?;
+        // The content ends at the stream's end without a line break: clipping differs there.
+        if last == self.lines.len() {
+            return None;
+        }
+        let mut out = String::new();
+        for l in &self.lines[start..last] {
+            if l.text.is_empty() {
+                // Blank lines: spaces past the indentation are content; before the first
+                // content line libyaml rejects them.
+                if l.raw.len() > bi {
+                    if out.is_empty() {
+                        return None;
+                    }
+                    out.push_str(&l.raw[bi..]);
+                }
+            } else {
+                out.push_str(&l.raw[bi..]);
+            }
+            out.push('\n');
+        }
+        // Trailing blank lines (dropped by clip/strip) must not carry extra spaces.
+        if self.lines[last..j].iter().any(|l| l.raw.len() > bi) {
+            return None;
+        }
+        if strip {
+            out.pop();
+        }
+        let end_line = last - 1;
+        let end = self.loc(end_line, self.lines[end_line].raw.len());
+        self.i = last;
+        Some((
+            Value::from(out),
+            SpanNode {
+                key: None,
+                value: at,
+                end,
+                children: Children::None,
+            },
+        ))
+    }
+}
+
+/// A plain scalar must not start with an indicator (the fast path is stricter than YAML here).
+fn plain_ok(s: &str, flow: bool) -> bool {
+    let Some(&c) = s.as_bytes().first() else {
+        return false;
+    };
+    if matches!(
+        c,
+        b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b'?' | b':'
+    ) {
+        return false;
+    }
+    if c == b'-' && (s.len() == 1 || s.as_bytes()[1] == b' ') {
+        return false;
+    }
+    if flow && s.contains(['[', ']', '{', '}', ',', ':']) {
+        return false;
+    }
+    // A `: ` inside a plain value is "mapping values are not allowed": leave it to saphyr.
+    !s.contains(": ") && !s.ends_with(':')
+}
+
+/// The plain value text on a line: up to ` #` (comment), trailing spaces trimmed.
+fn plain_value(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    let mut end = b.len();
+    for i in 1..b.len() {
+        if b[i] == b'#' && b[i - 1] == b' ' {
+            end = i;
+            break;
+        }
+    }
+    let v = text[..end].trim_end_matches(' ');
+    (!v.is_empty()).then_some(v)
+}
+
+/// Byte index of the closing quote of a quoted scalar starting at 0 (same line only).
+fn find_quote_end(text: &str, q: u8) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 1;
+    while i < b.len() {
+        if q == b'"' && b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b[i] == q {
+            if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Decodes a single-line quoted scalar at the start of `text`: (value, bytes used).
+fn quoted(text: &str) -> Option<(String, usize)> {
+    let q = *text.as_bytes().first()?;
+    let end = find_quote_end(text, q)?;
+    let inner = &text[1..end];
+    if q == b'\'' {
+        return Some((inner.replace("''", "'"), end + 1));
+    }
+    if !inner.contains('\\') {
+        return Some((inner.to_string(), end + 1));
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let e = chars.next()?;
+        let hex = |n: usize, chars: &mut std::str::Chars| -> Option<char> {
+            let h: String = chars.by_ref().take(n).collect();
+            if h.len() != n {
+                return None;
+            }
+            char::from_u32(u32::from_str_radix(&h, 16).ok()?)
+        };
+        out.push(match e {
+            '0' => '\0',
+            'a' => '\u{7}',
+            'b' => '\u{8}',
+            't' => '\t',
+            'n' => '\n',
+            'v' => '\u{b}',
+            'f' => '\u{c}',
+            'r' => '\r',
+            'e' => '\u{1b}',
+            ' ' => ' ',
+            '"' => '"',
+            '/' => '/',
+            '\\' => '\\',
+            'N' => '\u{85}',
+            '_' => '\u{a0}',
+            'L' => '\u{2028}',
+            'P' => '\u{2029}',
+            'x' => hex(2, &mut chars)?,
+            'u' => hex(4, &mut chars)?,
+            'U' => hex(8, &mut chars)?,
+            _ => return None,
+        });
+    }
+    Some((out, end + 1))
+}
+
+/// One-line flow collections: `[a, "b", {c: 1}]`.
+struct FlowParser<'a> {
+    s: &'a str,
+    i: usize,
+    depth: usize,
+}
+
+impl FlowParser<'_> {
+    fn ws(&mut self) {
+        while self.s.as_bytes().get(self.i) == Some(&b' ') {
+            self.i += 1;
+        }
+    }
+
+    fn node(&mut self) -> Option<Value> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.ws();
+        let b = self.s.as_bytes();
+        let v = match b.get(self.i)? {
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.ws();
+                    if b.get(self.i) == Some(&b']') {
+                        self.i += 1;
+                        break;
+                    }
+                    items.push(self.node()?);
+                    self.ws();
+                    match b.get(self.i)? {
+                        b',' => self.i += 1,
+                        b']' => {
+                            self.i += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+                Value::list(items)
+            }
+            b'{' => {
+                self.i += 1;
+                let mut map = BTreeMap::new();
+                loop {
+                    self.ws();
+                    if b.get(self.i) == Some(&b'}') {
+                        self.i += 1;
+                        break;
+                    }
+                    let (k, kstyle, kraw) = self.scalar_text()?;
+                    let key = match kstyle {
+                        ScalarStyle::Plain => {
+                            if kraw == "<<" {
+                                return None;
+                            }
+                            key_string(&resolve_plain(&kraw), &kraw, Loc::default()).ok()?
+                        }
+                        _ => k,
+                    };
+                    self.ws();
+                    let v = if b.get(self.i) == Some(&b':') {
+                        self.i += 1;
+                        if !matches!(b.get(self.i), Some(b' ')) {
+                            return None;
+                        }
+                        self.node()?
+                    } else {
+                        Value::Nil
+                    };
+                    map.insert(key, v);
+                    self.ws();
+                    match b.get(self.i)? {
+                        b',' => self.i += 1,
+                        b'}' => {
+                            self.i += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+                Value::map(map)
+            }
+            _ => {
+                let (val, style, raw) = self.scalar_text()?;
+                let text = if style == ScalarStyle::Plain { raw } else { val };
+                scalar_value(&text, style, None, Loc::default()).ok()?.1
+            }
+        };
+        self.depth -= 1;
+        Some(v)
+    }
+
+    /// A flow scalar: (decoded value, style, raw plain text).
+    fn scalar_text(&mut self) -> Option<(String, ScalarStyle, String)> {
+        let rest = &self.s[self.i..];
+        match rest.as_bytes().first()? {
+            q @ (b'"' | b'\'') => {
+                let (v, used) = quoted(rest)?;
+                self.i += used;
+                let style = if *q == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
+                Some((v, style, String::new()))
+            }
+            _ => {
+                let b = rest.as_bytes();
+                let mut end = 0;
+                while end < b.len() && !matches!(b[end], b',' | b']' | b'}' | b'[' | b'{' | b'#' | b':') {
+                    end += 1;
+                }
+                let raw = rest[..end].trim_end_matches(' ');
+                if raw.is_empty() || !plain_ok(raw, true) {
+                    return None;
+                }
+                if end < b.len() && matches!(b[end], b'#' | b'[' | b'{') {
+                    return None;
+                }
+                self.i += raw.len();
+                Some((String::new(), ScalarStyle::Plain, raw.to_string()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::load::{load_docs_full, Spans};
+
+    fn locs(n: &SpanNode, v: &Value, path: String, out: &mut Vec<String>) {
+        if let Some(k) = n.key {
+            out.push(format!("{path} key {}:{}", k.line, k.col));
+        }
+        match (&n.children, v) {
+            (Children::Map(m), Value::Map(vm)) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                for k in keys {
+                    if let Some(cv) = vm.get(k) {
+                        locs(&m[k], &cv, format!("{path}/{k}"), out);
+                    }
+                }
+            }
+            (Children::List(l), Value::List(vl)) => {
+                for (i, (c, cv)) in l.iter().zip(vl.items.iter()).enumerate() {
+                    locs(c, cv, format!("{path}/{i}"), out);
+                }
+            }
+            (Children::None, v) if !v.is_nil() => out.push(format!("{path} value {}:{}", n.value.line, n.value.col)),
+            _ => {}
+        }
+    }
+
+    /// The fast path either declines or agrees with the full loader (values and positions).
+    fn agree(src: &str) -> bool {
+        let fast = fast_load(src, true);
+        let full = load_docs_full(src, true, true);
+        let Some((fv, fs)) = fast else {
+            return false;
+        };
+        let full = full.unwrap_or_else(|e| panic!("fast path accepted what the full loader rejects: {src:?}: {e}"));
+        let (sv, ss) = full.into_iter().next().unwrap_or((Value::Nil, Spans::default()));
+        let fj = crate::json::to_json(&fv).unwrap();
+        let sj = crate::json::to_json(&sv).unwrap();
+        assert_eq!(fj, sj, "values differ for {src:?}");
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        locs(&fs, &fv, String::new(), &mut a);
+        locs(ss.root(), &sv, String::new(), &mut b);
+        assert_eq!(a, b, "positions differ for {src:?}");
+        true
+    }
+
+    #[test]
+    fn agrees_with_full_loader() {
+        let accepted = [
+            "a: 1\nb: yes\nc: [x, y, 'z', \"w\"]\nd: {p: 1, q: [1, 2]}\n",
+            "# c\na:\n  b:\n    c: d # trailing\n  e:\n  - 1\n  - x: 1\n    y: 2\n  - - n\n    - m\nf: ~\n",
+            "list:\n- name: a\n  value: \"b c\"\n- |\n  text\n  more\n- k: |-\n    x\n\n    y\n  z: 1\nafter: 1\n",
+            "s: 'it''s'\nq: \"a\\tb\\u00e9\\n\"\nu: héllo wörld\nn: 0777\nh: 0x1F\nf: 1_000.5\nt: 2024-01-01\n",
+            "\"quoted key\": 1\n'single': 2\ny: 3\n010: 4\n1.5: 5\nempty:\nlast: 'x' # c\n",
+            "a:\n  - 1\n  - 2\nb:\n    - deep\n",
+            "- a\n- b: 1\n  c:\n  - d\n- []\n- {}\n",
+            "text: |\n  line one\n    indented\n\n  after blank\nnext: 2\n",
+            "x: -1\ny: --a\nz: a#b\nw: http://example.com/x?y=1\n",
+        ];
+        for src in accepted {
+            assert!(agree(src), "fast path declined {src:?}");
+        }
+        // Declined: the full loader decides.
+        for src in [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: >\n  folded\n",
+            "a: |+\n  keep\n\n",
+            "a: multi\n  line\n",
+            "a:\tb\n",
+            "a: [1,\n  2]\n",
+            "? complex\n: v\n",
+            "a: 1\n---\nb: 2\n",
+            "<<: {a: 1}\n",
+            "a: b: c\n",
+            "a: \"x\n  y\"\n",
+            "just a scalar\n",
+        ] {
+            assert!(fast_load(src, true).is_none(), "fast path accepted {src:?}");
+        }
+    }
+
+    #[test]
+    fn agrees_on_fixtures() {
+        for src in [
+            include_str!("testdata/big.values.yaml"),
+            include_str!("testdata/s1.values.yaml"),
+            include_str!("testdata/s2.values.yaml"),
+            include_str!("testdata/t.values.yaml"),
+        ] {
+            let _ = agree(src);
+        }
+    }
+}
