@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module under `src/cli/` with a clap `Args` struct and a
 //! `run(&Args) -> Outcome` function; add a variant to [`Command`] and an arm in [`run`].
 
+pub mod docs;
 pub mod rules;
 pub mod scan;
 pub mod template;
@@ -36,6 +37,10 @@ pub enum Command {
     /// Policy tools (`policy test DIR` runs Rego unit tests).
     #[command(subcommand)]
     Policy(rules::PolicyCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
     /// Maintainer tool: run many `template` command lines in one process and time them.
     #[command(hide = true)]
     BenchTemplate(template::BenchArgs),
@@ -92,6 +97,8 @@ where
     };
     match &cli.command {
         Command::Scan(a) => scan::run(a),
+        Command::Completions(a) => docs::completions(a),
+        Command::Man => docs::man(),
         Command::Rules(a) => rules::rules(a),
         Command::Explain(a) => rules::explain(a),
         Command::Policy(c) => rules::policy(c),

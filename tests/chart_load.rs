@@ -114,3 +114,49 @@ fn loads_and_prepares_every_corpus_render() {
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Timing of load + prepare over the corpus (best of 5 per chart); run with
+/// `cargo test --release --test chart_load -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_load_prepare() {
+    let Some(corpus) = corpus() else {
+        return;
+    };
+    let mut names: Vec<String> = std::fs::read_dir(corpus.join("charts"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let (mut total_load, mut total_prep) = (0f64, 0f64);
+    let mut worst = (0f64, String::new());
+    for name in &names {
+        let path = corpus.join("charts").join(name);
+        let (mut best_l, mut best_p) = (f64::MAX, f64::MAX);
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let Ok(c) = chart::load(&path) else { break };
+            let l = t.elapsed().as_secs_f64() * 1e3;
+            let t = std::time::Instant::now();
+            let _ = chart::prepare(c, &gotpl::Map::new(), &PrepareOptions::default());
+            let p = t.elapsed().as_secs_f64() * 1e3;
+            best_l = best_l.min(l);
+            best_p = best_p.min(p);
+        }
+        if best_l == f64::MAX {
+            continue;
+        }
+        total_load += best_l;
+        total_prep += best_p;
+        if best_l + best_p > worst.0 {
+            worst = (best_l + best_p, name.clone());
+        }
+    }
+    eprintln!(
+        "bench: {} charts: load {total_load:.1} ms, prepare {total_prep:.1} ms in total; slowest {} ({:.2} ms)",
+        names.len(),
+        worst.1,
+        worst.0
+    );
+}

@@ -63,8 +63,12 @@ fn parse_cases(file: &str, text: &str) -> Result<Vec<Case>, String> {
         };
         let mut content = blines.join("\n");
         if is_json {
-            content = serde_json::from_str::<String>(content.trim())
-                .map_err(|e| format!("{file}: case {}: bad JSON in {kind}-json block: {e}", case.name))?;
+            content = serde_json::from_str::<String>(content.trim()).map_err(|e| {
+                format!(
+                    "{file}: case {}: bad JSON in {kind}-json block: {e}",
+                    case.name
+                )
+            })?;
         }
         let dup = || format!("{file}: case {}: more than one expectation", case.name);
         match kind.as_str() {
@@ -128,8 +132,12 @@ fn load_all_cases() -> Vec<Case> {
     paths.sort();
     let mut all = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
-        let file = p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let text = std::fs::read_to_string(&p)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+        let file = p
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match parse_cases(&file, &text) {
             Ok(cs) => all.extend(cs),
             Err(e) => panic!("{e}"),
@@ -184,12 +192,16 @@ fn render_case(case: &Case) -> Result<String, String> {
     if let Some(v) = &case.values {
         files.push(file("values.yaml".into(), v));
     }
-    files.push(file(format!("templates/{}.yaml", case.name), &case.template));
+    files.push(file(
+        format!("templates/{}.yaml", case.name),
+        &case.template,
+    ));
     for (name, text) in &case.files {
         files.push(file(format!("templates/{name}"), text));
     }
     let loaded = chart::load_files(files).map_err(|e| e.to_string())?;
-    let prepared = chart::prepare(loaded, &gotpl::Map::new(), &PrepareOptions::default()).map_err(|e| e.to_string())?;
+    let prepared = chart::prepare(loaded, &gotpl::Map::new(), &PrepareOptions::default())
+        .map_err(|e| e.to_string())?;
     let opts = RenderOptions {
         release: ReleaseOptions {
             name: "rel".into(),
@@ -211,9 +223,13 @@ fn check(case: &Case, got: &Result<String, String>) -> Option<String> {
     match (&case.expect, got) {
         (None, _) => Some("no expectation recorded (run tests/conformance/gen.py)".into()),
         (Some(Expect::Output(want)), Ok(out)) if want == out => None,
-        (Some(Expect::Output(want)), Ok(out)) => Some(format!("output differs: {}", first_diff(want, out))),
+        (Some(Expect::Output(want)), Ok(out)) => {
+            Some(format!("output differs: {}", first_diff(want, out)))
+        }
         (Some(Expect::Error(want)), Err(e)) if want == e => None,
-        (Some(Expect::Error(want)), Err(e)) => Some(format!("error differs: {}", first_diff(want, e))),
+        (Some(Expect::Error(want)), Err(e)) => {
+            Some(format!("error differs: {}", first_diff(want, e)))
+        }
         (Some(Expect::OutputRegex(re)), Ok(out)) => match full(re) {
             Ok(r) if r.is_match(out) => None,
             Ok(_) => Some(format!("output {:?} does not match /{re}/", shorten(out))),
@@ -221,7 +237,10 @@ fn check(case: &Case, got: &Result<String, String>) -> Option<String> {
         },
         (Some(Expect::ErrorRegex(re)), Err(e)) => match full(re) {
             Ok(r) if r.is_match(e) => None,
-            Ok(_) => Some(format!("error {:?} does not match the expected pattern", shorten(e))),
+            Ok(_) => Some(format!(
+                "error {:?} does not match the expected pattern",
+                shorten(e)
+            )),
             Err(err) => Some(format!("bad regex in case: {err}")),
         },
         (Some(Expect::Output(_) | Expect::OutputRegex(_)), Err(e)) => {
@@ -264,7 +283,9 @@ fn run_isolated(case: &Case) -> Result<String, String> {
 
 #[test]
 fn conformance() {
-    let filter = std::env::var("CONFORMANCE_FILTER").ok().filter(|s| !s.is_empty());
+    let filter = std::env::var("CONFORMANCE_FILTER")
+        .ok()
+        .filter(|s| !s.is_empty());
     let strict = std::env::var("CONFORMANCE_STRICT").is_ok_and(|v| v == "1");
     let update = std::env::var("CONFORMANCE_UPDATE").is_ok_and(|v| v == "1");
     let verbose = std::env::var("CONFORMANCE_VERBOSE").is_ok_and(|v| v == "1");
@@ -272,10 +293,18 @@ fn conformance() {
     // gen.py runs helm with TZ=UTC: date functions must see the same zone.
     std::env::set_var("TZ", "UTC");
     let all = load_all_cases();
-    assert!(all.len() >= 500, "only {} conformance cases found", all.len());
+    assert!(
+        all.len() >= 500,
+        "only {} conformance cases found",
+        all.len()
+    );
     let selected: Vec<&Case> = all
         .iter()
-        .filter(|c| filter.as_ref().is_none_or(|f| c.name.contains(f.as_str()) || c.file.contains(f.as_str())))
+        .filter(|c| {
+            filter
+                .as_ref()
+                .is_none_or(|f| c.name.contains(f.as_str()) || c.file.contains(f.as_str()))
+        })
         .collect();
 
     // Silence the default panic message of caught engine panics (they are reported per case).
@@ -285,7 +314,10 @@ fn conformance() {
     let mut timeouts = 0;
     for case in &selected {
         let got = run_isolated(case);
-        if got.as_ref().is_err_and(|e| e.starts_with("<runner: timeout")) {
+        if got
+            .as_ref()
+            .is_err_and(|e| e.starts_with("<runner: timeout"))
+        {
             timeouts += 1;
         }
         if let Some(why) = check(case, &got) {
@@ -304,14 +336,25 @@ fn conformance() {
         eprintln!("FAIL {} ({}): {why}", case.name, case.file);
     }
     if failures.len() > limit {
-        let rest: Vec<&str> = failures[limit..].iter().map(|(c, _)| c.name.as_str()).collect();
+        let rest: Vec<&str> = failures[limit..]
+            .iter()
+            .map(|(c, _)| c.name.as_str())
+            .collect();
         eprintln!("… and {} more failing: {}", rest.len(), rest.join(" "));
     }
-    eprintln!("conformance: {passed} passed, {} failed (of {})", failures.len(), selected.len());
+    eprintln!(
+        "conformance: {passed} passed, {} failed (of {})",
+        failures.len(),
+        selected.len()
+    );
     println!("conformance: {passed} passed, {} failed", failures.len());
 
     if strict {
-        assert!(failures.is_empty(), "{} conformance cases fail", failures.len());
+        assert!(
+            failures.is_empty(),
+            "{} conformance cases fail",
+            failures.len()
+        );
         return;
     }
     if filter.is_some() {
@@ -340,9 +383,16 @@ fn case_files_parse() {
     let all = load_all_cases();
     let mut names = std::collections::BTreeSet::new();
     for c in &all {
-        assert!(names.insert(c.name.clone()), "duplicate case name {}", c.name);
         assert!(
-            !c.name.is_empty() && c.name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'),
+            names.insert(c.name.clone()),
+            "duplicate case name {}",
+            c.name
+        );
+        assert!(
+            !c.name.is_empty()
+                && c.name
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_'),
             "bad case name {:?}",
             c.name
         );

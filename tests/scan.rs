@@ -291,3 +291,16 @@ fn rules_and_explain_document_every_rule() {
         Some(2)
     );
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_cli() {
+    let o = chartgate(&["completions", "bash"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("scan"));
+    let o = chartgate(&["man"]);
+    let man = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        man.contains(".TH chartgate 1") && man.contains(".TH chartgate-scan 1"),
+        "{man}"
+    );
+    assert_eq!(chartgate(&["completions", "tcsh"]).status.code(), Some(2));
+}

@@ -188,6 +188,9 @@ impl Object for Files {
         out.push(']');
         out
     }
+    fn truthy(&self) -> bool {
+        !self.files.is_empty()
+    }
     fn to_plain(&self) -> Value {
         let m = self
             .files
@@ -385,6 +388,9 @@ impl Object for ApiVersions {
     }
     fn print(&self) -> String {
         format!("[{}]", self.0.join(" "))
+    }
+    fn truthy(&self) -> bool {
+        !self.0.is_empty()
     }
     fn to_plain(&self) -> Value {
         Value::typed_list(ElemType::Str, self.0.iter().map(Value::str).collect())

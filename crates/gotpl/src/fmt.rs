@@ -87,10 +87,6 @@ struct Printer {
     f: Flags,
 }
 
-fn is_int_kind(v: &Value) -> bool {
-    matches!(v, Value::Int(_) | Value::Int64(_) | Value::Uint(_))
-}
-
 impl Printer {
     // ---- padding -------------------------------------------------------------------------
 

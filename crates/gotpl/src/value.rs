@@ -124,6 +124,11 @@ pub trait Object {
     fn to_plain(&self) -> Value {
         Value::Nil
     }
+    /// text/template truthiness: structs are always true; objects that are Go maps or slices
+    /// (helm's `.Files`, `APIVersions`) are false when empty. Default: true.
+    fn truthy(&self) -> bool {
+        true
+    }
 }
 
 /// A Go value as seen through `interface{}`.
@@ -245,7 +250,7 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.is_empty(),
             Value::Map(m) => !m.is_empty(),
-            Value::Object(_) => true,
+            Value::Object(o) => o.truthy(),
         }
     }
 

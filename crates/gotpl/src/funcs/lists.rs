@@ -84,10 +84,7 @@ fn first(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 
 fn rest(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let l = items_or(&a[0], |k| format!("Cannot find rest on type {k}"))?;
-    if l.is_empty() {
-        return Ok(Value::Nil);
-    }
-    Ok(any_list(l[1..].to_vec()))
+    Ok(any_list(l.get(1..).unwrap_or_default().to_vec()))
 }
 
 fn last(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
@@ -97,10 +94,7 @@ fn last(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 
 fn initial(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let l = items_or(&a[0], |k| format!("Cannot find initial on type {k}"))?;
-    if l.is_empty() {
-        return Ok(Value::Nil);
-    }
-    Ok(any_list(l[..l.len() - 1].to_vec()))
+    Ok(any_list(l[..l.len().saturating_sub(1)].to_vec()))
 }
 
 fn reverse(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
@@ -254,7 +248,8 @@ mod tests {
             ("first", vec![v.clone()], "float64=1"),
             ("first", vec![l(vec![])], "<nil>=<nil>"),
             ("rest", vec![v.clone()], "[]interface {}=[2 3]"),
-            ("rest", vec![l(vec![])], "<nil>=<nil>"),
+            ("rest", vec![l(vec![])], "[]interface {}=[]"),
+            ("initial", vec![l(vec![])], "[]interface {}=[]"),
             ("rest", vec![ab.clone()], "[]interface {}=[b]"),
             ("last", vec![v.clone()], "float64=3"),
             ("initial", vec![v.clone()], "[]interface {}=[1 2]"),

@@ -291,9 +291,12 @@ fn trim_prefix(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     s(st.strip_prefix(arg_str(a, 0)).unwrap_or(st))
 }
 
+/// goutils `DeleteWhiteSpace` works on bytes, each kept byte becoming a rune: multi-byte
+/// characters come out as Latin-1 mojibake (helm prints "\u2003" as "\u00e2\u0080\u0083").
 fn nospace(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     s(arg_str(a, 0)
-        .chars()
+        .bytes()
+        .map(char::from)
         .filter(|c| !is_space(*c))
         .collect::<String>())
 }
@@ -866,6 +869,11 @@ mod tests {
             ("swapcase", vec![st("Hello Wörld")], "hELLO wÖRLD"),
             ("swapcase", vec![st("hello world")], "HELLO WORLD"),
             ("nospace", vec![st(" a b\tc\n")], "abc"),
+            (
+                "nospace",
+                vec![st("a b\u{2003}c\td\re")],
+                "ab\u{e2}\u{80}\u{83}cde",
+            ),
             (
                 "wrap",
                 vec![i(5), st("hello world foo")],

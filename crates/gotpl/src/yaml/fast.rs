@@ -181,7 +181,11 @@ impl<'a> Fast<'a> {
                 key: None,
                 value: first,
                 end,
-                children: if self.spans { Children::List(spans) } else { Children::None },
+                children: if self.spans {
+                    Children::List(spans)
+                } else {
+                    Children::None
+                },
             },
         ))
     }
@@ -202,7 +206,13 @@ impl<'a> Fast<'a> {
 
     /// After `key:` or `-` with nothing else on the line: a nested block, an indentless
     /// sequence (for mapping values), or null.
-    fn nested_or_null(&mut self, parent_indent: usize, li: usize, at: usize, depth: usize) -> Option<Node> {
+    fn nested_or_null(
+        &mut self,
+        parent_indent: usize,
+        li: usize,
+        at: usize,
+        depth: usize,
+    ) -> Option<Node> {
         self.skip_blank();
         let null = || {
             let loc = self.loc(li, at);
@@ -239,7 +249,11 @@ impl<'a> Fast<'a> {
                 if !(rest.is_empty() || rest.starts_with(' ')) {
                     return None;
                 }
-                let style = if q == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
+                let style = if q == b'"' {
+                    ScalarStyle::DoubleQuoted
+                } else {
+                    ScalarStyle::SingleQuoted
+                };
                 let vstart = text.len() - rest.trim_start_matches(' ').len();
                 Some((&text[..close + 1], style, &text[vstart..], vstart))
             }
@@ -296,7 +310,8 @@ impl<'a> Fast<'a> {
                 self.skip_blank();
                 let seq_here = self.i < self.lines.len()
                     && self.lines[self.i].indent == indent
-                    && (self.lines[self.i].text == "-" || self.lines[self.i].text.starts_with("- "));
+                    && (self.lines[self.i].text == "-"
+                        || self.lines[self.i].text.starts_with("- "));
                 if seq_here {
                     // Indentless sequence as the value.
                     self.sequence(indent, depth + 1)?
@@ -319,7 +334,11 @@ impl<'a> Fast<'a> {
                 key: None,
                 value: first,
                 end,
-                children: if self.spans { Children::Map(spans) } else { Children::None },
+                children: if self.spans {
+                    Children::Map(spans)
+                } else {
+                    Children::None
+                },
             },
         ))
     }
@@ -342,36 +361,67 @@ impl<'a> Fast<'a> {
 
     /// A value written on its key's (or item's) line, starting at byte `col` of line `li`.
     /// `parent` is the indentation of the enclosing block (block scalars must go deeper).
-    fn value_text(&mut self, li: usize, col: usize, text: &str, parent: usize, depth: usize) -> Option<Node> {
+    fn value_text(
+        &mut self,
+        li: usize,
+        col: usize,
+        text: &str,
+        parent: usize,
+        depth: usize,
+    ) -> Option<Node> {
         let at = self.loc(li, col);
         let first = text.as_bytes()[0];
         let (v, end) = match first {
             b'|' => return self.literal(li, col, text, parent),
             b'[' | b'{' => {
-                let mut p = FlowParser { s: text, i: 0, depth: 0 };
-                let v = p.node()?;
+                let mut p = FlowParser {
+                    s: text,
+                    i: 0,
+                    depth: 0,
+                    li,
+                    base: col,
+                };
+                let (v, fs) = p.node(self)?;
                 let rest = &text[p.i..];
-                if !(rest.is_empty() || (rest.starts_with(' ') && is_comment_or_blank(rest.trim_start_matches(' '))))
+                if !(rest.is_empty()
+                    || (rest.starts_with(' ') && is_comment_or_blank(rest.trim_start_matches(' '))))
                 {
                     return None;
                 }
-                (v, self.loc(li, col + p.i))
+                let _ = fs.end;
+                self.skip_blank();
+                if self.i < self.lines.len() && self.lines[self.i].indent > parent {
+                    return None;
+                }
+                return Some((v, SpanNode { key: None, ..fs }));
             }
             b'"' | b'\'' => {
                 let (s, used) = quoted(text)?;
                 let rest = text[used..].trim_start_matches(' ');
-                if !is_comment_or_blank(rest) || (!rest.is_empty() && !text[used..].starts_with(' ')) {
+                if !is_comment_or_blank(rest)
+                    || (!rest.is_empty() && !text[used..].starts_with(' '))
+                {
                     return None;
                 }
-                let style = if first == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
-                (scalar_value(&s, style, None, at).ok()?.1, self.loc(li, col + used))
+                let style = if first == b'"' {
+                    ScalarStyle::DoubleQuoted
+                } else {
+                    ScalarStyle::SingleQuoted
+                };
+                (
+                    scalar_value(&s, style, None, at).ok()?.1,
+                    self.loc(li, col + used),
+                )
             }
             _ => {
                 let raw = plain_value(text)?;
                 if !plain_ok(raw, false) {
                     return None;
                 }
-                (scalar_value(raw, ScalarStyle::Plain, None, at).ok()?.1, self.loc(li, col + raw.len()))
+                (
+                    scalar_value(raw, ScalarStyle::Plain, None, at).ok()?.1,
+                    self.loc(li, col + raw.len()),
+                )
             }
         };
         // A deeper line right after would be a continuation (multi-line scalar): give up.
@@ -428,6 +478,14 @@ impl<'a> Fast<'a> {
             last = j;
         }
         let bi = bi?;
+        let first_content = (start..last)
+            .find(|&k| !self.lines[k].text.is_empty())
+            .unwrap_or(start);
+        let at = if self.spans {
+            self.loc(first_content, bi)
+        } else {
+            at
+        };
         // The content ends at the stream's end without a line break: clipping differs there.
         if last == self.lines.len() {
             return None;
@@ -477,7 +535,23 @@ fn plain_ok(s: &str, flow: bool) -> bool {
     };
     if matches!(
         c,
-        b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b'?' | b':'
+        b'#' | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+            | b'?'
+            | b':'
     ) {
         return false;
     }
@@ -584,6 +658,9 @@ struct FlowParser<'a> {
     s: &'a str,
     i: usize,
     depth: usize,
+    /// The line, and the byte offset of `s` in it (for positions).
+    li: usize,
+    base: usize,
 }
 
 impl FlowParser<'_> {
@@ -593,24 +670,31 @@ impl FlowParser<'_> {
         }
     }
 
-    fn node(&mut self) -> Option<Value> {
+    fn node(&mut self, f: &Fast) -> Option<(Value, SpanNode)> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
         }
         self.ws();
         let b = self.s.as_bytes();
-        let v = match b.get(self.i)? {
+        let at = f.loc(self.li, self.base + self.i);
+        let with_spans = f.spans;
+        let (v, children) = match b.get(self.i)? {
             b'[' => {
                 self.i += 1;
                 let mut items = Vec::new();
+                let mut spans = Vec::new();
                 loop {
                     self.ws();
                     if b.get(self.i) == Some(&b']') {
                         self.i += 1;
                         break;
                     }
-                    items.push(self.node()?);
+                    let (v, s) = self.node(f)?;
+                    items.push(v);
+                    if with_spans {
+                        spans.push(s);
+                    }
                     self.ws();
                     match b.get(self.i)? {
                         b',' => self.i += 1,
@@ -621,17 +705,19 @@ impl FlowParser<'_> {
                         _ => return None,
                     }
                 }
-                Value::list(items)
+                (Value::list(items), Children::List(spans))
             }
             b'{' => {
                 self.i += 1;
                 let mut map = BTreeMap::new();
+                let mut spans = HashMap::new();
                 loop {
                     self.ws();
                     if b.get(self.i) == Some(&b'}') {
                         self.i += 1;
                         break;
                     }
+                    let kloc = f.loc(self.li, self.base + self.i);
                     let (k, kstyle, kraw) = self.scalar_text()?;
                     let key = match kstyle {
                         ScalarStyle::Plain => {
@@ -643,15 +729,20 @@ impl FlowParser<'_> {
                         _ => k,
                     };
                     self.ws();
-                    let v = if b.get(self.i) == Some(&b':') {
+                    let (v, mut s) = if b.get(self.i) == Some(&b':') {
                         self.i += 1;
                         if !matches!(b.get(self.i), Some(b' ')) {
                             return None;
                         }
-                        self.node()?
+                        self.node(f)?
                     } else {
-                        Value::Nil
+                        // `{a}`: a key without a value; positions of such nulls aren't compared.
+                        (Value::Nil, SpanNode::default())
                     };
+                    if with_spans {
+                        s.key = Some(kloc);
+                        spans.insert(key.clone(), s);
+                    }
                     map.insert(key, v);
                     self.ws();
                     match b.get(self.i)? {
@@ -663,16 +754,32 @@ impl FlowParser<'_> {
                         _ => return None,
                     }
                 }
-                Value::map(map)
+                (Value::map(map), Children::Map(spans))
             }
             _ => {
                 let (val, style, raw) = self.scalar_text()?;
-                let text = if style == ScalarStyle::Plain { raw } else { val };
-                scalar_value(&text, style, None, Loc::default()).ok()?.1
+                let text = if style == ScalarStyle::Plain {
+                    raw
+                } else {
+                    val
+                };
+                (
+                    scalar_value(&text, style, None, Loc::default()).ok()?.1,
+                    Children::None,
+                )
             }
         };
         self.depth -= 1;
-        Some(v)
+        let end = f.loc(self.li, self.base + self.i);
+        Some((
+            v,
+            SpanNode {
+                key: None,
+                value: at,
+                end,
+                children: if with_spans { children } else { Children::None },
+            },
+        ))
     }
 
     /// A flow scalar: (decoded value, style, raw plain text).
@@ -682,13 +789,19 @@ impl FlowParser<'_> {
             q @ (b'"' | b'\'') => {
                 let (v, used) = quoted(rest)?;
                 self.i += used;
-                let style = if *q == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
+                let style = if *q == b'"' {
+                    ScalarStyle::DoubleQuoted
+                } else {
+                    ScalarStyle::SingleQuoted
+                };
                 Some((v, style, String::new()))
             }
             _ => {
                 let b = rest.as_bytes();
                 let mut end = 0;
-                while end < b.len() && !matches!(b[end], b',' | b']' | b'}' | b'[' | b'{' | b'#' | b':') {
+                while end < b.len()
+                    && !matches!(b[end], b',' | b']' | b'}' | b'[' | b'{' | b'#' | b':')
+                {
                     end += 1;
                 }
                 let raw = rest[..end].trim_end_matches(' ');
@@ -729,7 +842,9 @@ mod tests {
                     locs(c, cv, format!("{path}/{i}"), out);
                 }
             }
-            (Children::None, v) if !v.is_nil() => out.push(format!("{path} value {}:{}", n.value.line, n.value.col)),
+            (Children::None, v) if !v.is_nil() => {
+                out.push(format!("{path} value {}:{}", n.value.line, n.value.col))
+            }
             _ => {}
         }
     }
@@ -741,8 +856,13 @@ mod tests {
         let Some((fv, fs)) = fast else {
             return false;
         };
-        let full = full.unwrap_or_else(|e| panic!("fast path accepted what the full loader rejects: {src:?}: {e}"));
-        let (sv, ss) = full.into_iter().next().unwrap_or((Value::Nil, Spans::default()));
+        let full = full.unwrap_or_else(|e| {
+            panic!("fast path accepted what the full loader rejects: {src:?}: {e}")
+        });
+        let (sv, ss) = full
+            .into_iter()
+            .next()
+            .unwrap_or((Value::Nil, Spans::default()));
         let fj = crate::json::to_json(&fv).unwrap();
         let sj = crate::json::to_json(&sv).unwrap();
         assert_eq!(fj, sj, "values differ for {src:?}");

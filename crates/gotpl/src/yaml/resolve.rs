@@ -43,7 +43,11 @@ pub(crate) fn resolve_plain(s: &str) -> Resolved {
             if parse_timestamp(s) {
                 return Resolved::Timestamp;
             }
-            let plain: String = s.chars().filter(|&c| c != '_').collect();
+            let plain: std::borrow::Cow<str> = if s.contains('_') {
+                s.replace('_', "").into()
+            } else {
+                s.into()
+            };
             if let Some(i) = go_parse_int(&plain) {
                 return Resolved::Int(i);
             }
