@@ -12,5 +12,6 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod scan;
+pub mod schema;
 pub mod secrets;
 pub mod suppress;

@@ -389,15 +389,28 @@ fn render_and_check(ctx: &Ctx, chart: Chart, chart_rel: &str, values: &UserValue
         Ok(p) => p,
         Err(e) => return vec![load_err(e.to_string(), "Chart.yaml")],
     };
-    if ctx.opts.stages.has(Stage::Values) && prepared.chart.schema.is_some() {
-        if let Err(e) = render::schema::validate_values(&prepared.chart, &prepared.values) {
-            out.push(lint::finding(
-                "render/values-schema",
-                e,
-                lint::at(&format!("{chart_rel}/values.schema.json"), None, None),
-                Some(chart_rel),
-            ));
-        }
+    if ctx.opts.stages.has(Stage::Values) {
+        let user_files: Vec<crate::schema::ValuesFile> = values
+            .value_files
+            .iter()
+            .filter_map(|f| {
+                let text = std::fs::read_to_string(f).ok()?;
+                crate::schema::ValuesFile::parse(&rel(&ctx.opts.root, f), &text)
+            })
+            .collect();
+        let defaults =
+            prepared.chart.values_src.as_deref().and_then(|t| {
+                crate::schema::ValuesFile::parse(&format!("{chart_rel}/values.yaml"), t)
+            });
+        out.extend(crate::schema::check(
+            &prepared.chart,
+            &prepared.values,
+            chart_rel,
+            &[],
+            &user_files,
+            defaults.as_ref(),
+            chart_rel,
+        ));
     }
     let kube_version = ctx
         .opts

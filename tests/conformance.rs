@@ -167,7 +167,7 @@ fn first_diff(want: &str, got: &str) -> String {
 fn shorten(s: &str) -> String {
     let mut t: String = s.chars().take(300).collect();
     if t.len() < s.len() {
-        t.push_str("…");
+        t.push('…');
     }
     t
 }

@@ -66,7 +66,7 @@ fn quote_list(v: &serde_json::Value) -> String {
 
 /// One failure, in the words of helm's validator where we know them
 /// (`- at '/policy': got null, want string`).
-fn describe(e: &jsonschema::ValidationError<'_>) -> String {
+pub fn describe(e: &jsonschema::ValidationError<'_>) -> String {
     let msg = match e.kind() {
         ValidationErrorKind::Type { kind } => {
             let want = match kind {

@@ -8,6 +8,7 @@ use super::load::{key_string, scalar_value, Children, Loc, SpanNode};
 use super::resolve::resolve_plain;
 use crate::value::Value;
 use saphyr_parser::ScalarStyle;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 const MAX_DEPTH: usize = 200;
@@ -354,7 +355,7 @@ impl<'a> Fast<'a> {
             }
             _ => {
                 let (s, used) = quoted(text)?;
-                (used == text.len()).then_some(s)
+                (used == text.len()).then(|| s.into_owned())
             }
         }
     }
@@ -601,15 +602,18 @@ fn find_quote_end(text: &str, q: u8) -> Option<usize> {
 }
 
 /// Decodes a single-line quoted scalar at the start of `text`: (value, bytes used).
-fn quoted(text: &str) -> Option<(String, usize)> {
+fn quoted(text: &str) -> Option<(Cow<'_, str>, usize)> {
     let q = *text.as_bytes().first()?;
     let end = find_quote_end(text, q)?;
     let inner = &text[1..end];
     if q == b'\'' {
-        return Some((inner.replace("''", "'"), end + 1));
+        if inner.contains('\'') {
+            return Some((inner.replace("''", "'").into(), end + 1));
+        }
+        return Some((inner.into(), end + 1));
     }
     if !inner.contains('\\') {
-        return Some((inner.to_string(), end + 1));
+        return Some((inner.into(), end + 1));
     }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
@@ -650,7 +654,7 @@ fn quoted(text: &str) -> Option<(String, usize)> {
             _ => return None,
         });
     }
-    Some((out, end + 1))
+    Some((out.into(), end + 1))
 }
 
 /// One-line flow collections: `[a, "b", {c: 1}]`.
@@ -663,7 +667,7 @@ struct FlowParser<'a> {
     base: usize,
 }
 
-impl FlowParser<'_> {
+impl<'a> FlowParser<'a> {
     fn ws(&mut self) {
         while self.s.as_bytes().get(self.i) == Some(&b' ') {
             self.i += 1;
@@ -718,15 +722,15 @@ impl FlowParser<'_> {
                         break;
                     }
                     let kloc = f.loc(self.li, self.base + self.i);
-                    let (k, kstyle, kraw) = self.scalar_text()?;
+                    let (k, kstyle) = self.scalar_text()?;
                     let key = match kstyle {
                         ScalarStyle::Plain => {
-                            if kraw == "<<" {
+                            if k == "<<" {
                                 return None;
                             }
-                            key_string(&resolve_plain(&kraw), &kraw, Loc::default()).ok()?
+                            key_string(&resolve_plain(&k), &k, Loc::default()).ok()?
                         }
-                        _ => k,
+                        _ => k.into_owned(),
                     };
                     self.ws();
                     let (v, mut s) = if b.get(self.i) == Some(&b':') {
@@ -757,12 +761,7 @@ impl FlowParser<'_> {
                 (Value::map(map), Children::Map(spans))
             }
             _ => {
-                let (val, style, raw) = self.scalar_text()?;
-                let text = if style == ScalarStyle::Plain {
-                    raw
-                } else {
-                    val
-                };
+                let (text, style) = self.scalar_text()?;
                 (
                     scalar_value(&text, style, None, Loc::default()).ok()?.1,
                     Children::None,
@@ -782,9 +781,10 @@ impl FlowParser<'_> {
         ))
     }
 
-    /// A flow scalar: (decoded value, style, raw plain text).
-    fn scalar_text(&mut self) -> Option<(String, ScalarStyle, String)> {
-        let rest = &self.s[self.i..];
+    /// A flow scalar: its text (decoded when quoted) and style.
+    fn scalar_text(&mut self) -> Option<(Cow<'a, str>, ScalarStyle)> {
+        let s: &'a str = self.s;
+        let rest = &s[self.i..];
         match rest.as_bytes().first()? {
             q @ (b'"' | b'\'') => {
                 let (v, used) = quoted(rest)?;
@@ -794,7 +794,7 @@ impl FlowParser<'_> {
                 } else {
                     ScalarStyle::SingleQuoted
                 };
-                Some((v, style, String::new()))
+                Some((v, style))
             }
             _ => {
                 let b = rest.as_bytes();
@@ -812,7 +812,7 @@ impl FlowParser<'_> {
                     return None;
                 }
                 self.i += raw.len();
-                Some((String::new(), ScalarStyle::Plain, raw.to_string()))
+                Some((Cow::Borrowed(raw), ScalarStyle::Plain))
             }
         }
     }

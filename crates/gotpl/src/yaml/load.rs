@@ -1266,6 +1266,10 @@ mod span_tests {
             ));
             i += 1;
         }
+        println!(
+            "fast path taken: {}",
+            super::super::fast::fast_load(&src, false).is_some()
+        );
         let t = std::time::Instant::now();
         let n = 50;
         for _ in 0..n {
@@ -1288,6 +1292,11 @@ mod span_tests {
             let _ = load_spanned(&src).unwrap();
         }
         println!("load_spanned: {:?}", t3.elapsed() / n);
+        let t5 = std::time::Instant::now();
+        for _ in 0..n {
+            let _ = load_docs_full(&src, false, true).unwrap();
+        }
+        println!("full (saphyr) path: {:?}", t5.elapsed() / n);
         let t4 = std::time::Instant::now();
         let mut evs = 0usize;
         for _ in 0..n {
