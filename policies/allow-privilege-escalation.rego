@@ -5,6 +5,7 @@
 #   (setuid binaries).
 # custom:
 #   id: allow-privilege-escalation
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 6.0
 #   remediation: >-

@@ -5,6 +5,7 @@
 #   Kubernetes API with the pod's rights.
 # custom:
 #   id: automount-sa-token
+#   kinds: [workload]
 #   severity: info
 #   security-severity: 3.0
 #   remediation: >-

@@ -4,6 +4,7 @@
 #   Without a cpu limit the scheduler cannot stop one container from starving its neighbours.
 # custom:
 #   id: cpu-limits
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 2.0
 #   remediation: >-

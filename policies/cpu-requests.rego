@@ -4,6 +4,7 @@
 #   Without a cpu request the scheduler cannot place the pod sensibly.
 # custom:
 #   id: cpu-requests
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 2.0
 #   remediation: >-

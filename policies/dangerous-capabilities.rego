@@ -5,6 +5,7 @@
 #   over the node.
 # custom:
 #   id: dangerous-capabilities
+#   kinds: [workload]
 #   severity: error
 #   security-severity: 8.0
 #   remediation: >-

@@ -5,6 +5,7 @@
 #   processes never need.
 # custom:
 #   id: drop-all-capabilities
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 4.0
 #   remediation: >-

@@ -4,6 +4,7 @@
 #   NET_RAW allows crafting raw packets (ARP and DNS spoofing inside the cluster network).
 # custom:
 #   id: drop-net-raw
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 5.0
 #   remediation: >-

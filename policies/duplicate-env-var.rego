@@ -4,6 +4,7 @@
 #   When a container lists the same env name twice, the last one silently wins.
 # custom:
 #   id: duplicate-env-var
+#   kinds: [workload]
 #   severity: warning
 #   remediation: >-
 #     Remove the duplicate entry.

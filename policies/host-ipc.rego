@@ -5,6 +5,7 @@
 #   traffic.
 # custom:
 #   id: host-ipc
+#   kinds: [workload]
 #   severity: error
 #   security-severity: 8.0
 #   remediation: >-

@@ -5,6 +5,7 @@
 #   processes and traffic.
 # custom:
 #   id: host-network
+#   kinds: [workload]
 #   severity: error
 #   security-severity: 8.0
 #   remediation: >-

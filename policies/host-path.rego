@@ -4,6 +4,7 @@
 #   A hostPath volume mounts a node directory into the pod: a foothold for escaping to the node.
 # custom:
 #   id: host-path
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 6.0
 #   remediation: >-

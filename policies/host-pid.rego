@@ -5,6 +5,7 @@
 #   and traffic.
 # custom:
 #   id: host-pid
+#   kinds: [workload]
 #   severity: error
 #   security-severity: 8.0
 #   remediation: >-

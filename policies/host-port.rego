@@ -5,6 +5,7 @@
 #   address, bypassing Services and NetworkPolicies.
 # custom:
 #   id: host-port
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 5.0
 #   remediation: >-

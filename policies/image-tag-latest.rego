@@ -5,6 +5,7 @@
 #   tell what ran.
 # custom:
 #   id: image-tag-latest
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 5.0
 #   remediation: >-

@@ -4,6 +4,7 @@
 #   Without a livenessProbe the kubelet cannot restart a hung container.
 # custom:
 #   id: liveness-probe
+#   kinds: [workload]
 #   severity: info
 #   remediation: >-
 #     Add a `livenessProbe` to every long-running container.

@@ -4,6 +4,7 @@
 #   Without a memory limit the scheduler cannot stop one container from starving its neighbours.
 # custom:
 #   id: memory-limits
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 2.0
 #   remediation: >-

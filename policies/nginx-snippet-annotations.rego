@@ -5,6 +5,7 @@
 #   config (CVE-2021-25742: read the controller's token).
 # custom:
 #   id: nginx-snippet-annotations
+#   kinds: [Ingress]
 #   severity: error
 #   security-severity: 8.0
 #   remediation: >-

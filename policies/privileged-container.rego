@@ -4,6 +4,7 @@
 #   A privileged container has every capability of the host and can escape to the node.
 # custom:
 #   id: privileged-container
+#   kinds: [workload]
 #   severity: error
 #   security-severity: 8.5
 #   remediation: >-

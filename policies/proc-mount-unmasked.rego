@@ -4,6 +4,7 @@
 #   `procMount: Unmasked` exposes host kernel information normally hidden from containers.
 # custom:
 #   id: proc-mount-unmasked
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 6.0
 #   remediation: >-

@@ -4,6 +4,7 @@
 #   Binding a subject to cluster-admin gives it full control of the cluster.
 # custom:
 #   id: rbac-cluster-admin-binding
+#   kinds: [RoleBinding, ClusterRoleBinding]
 #   severity: error
 #   security-severity: 8.5
 #   remediation: >-

@@ -5,6 +5,7 @@
 #   ServiceAccount in the namespace.
 # custom:
 #   id: rbac-create-pods
+#   kinds: [Role, ClusterRole]
 #   severity: warning
 #   security-severity: 6.0
 #   remediation: >-

@@ -4,6 +4,7 @@
 #   get/list/watch on Secrets exposes every credential in scope.
 # custom:
 #   id: rbac-secrets-access
+#   kinds: [Role, ClusterRole]
 #   severity: warning
 #   security-severity: 7.0
 #   remediation: >-

@@ -4,6 +4,7 @@
 #   `*` in verbs, resources or apiGroups grants today's and tomorrow's permissions alike.
 # custom:
 #   id: rbac-wildcard
+#   kinds: [Role, ClusterRole]
 #   severity: error
 #   security-severity: 7.5
 #   remediation: >-

@@ -4,6 +4,7 @@
 #   A writable root filesystem lets an attacker drop binaries or alter the image at run time.
 # custom:
 #   id: read-only-root-fs
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 4.0
 #   remediation: >-

@@ -4,6 +4,7 @@
 #   Without a readinessProbe the kubelet sends traffic to pods that are not ready.
 # custom:
 #   id: readiness-probe
+#   kinds: [workload]
 #   severity: info
 #   remediation: >-
 #     Add a `readinessProbe` to every long-running container.

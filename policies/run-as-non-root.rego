@@ -6,6 +6,7 @@
 #   process.
 # custom:
 #   id: run-as-non-root
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 6.0
 #   remediation: >-

@@ -4,6 +4,7 @@
 #   `runAsUser: 0` explicitly runs the process as root.
 # custom:
 #   id: run-as-uid-zero
+#   kinds: [workload]
 #   severity: error
 #   security-severity: 7.0
 #   remediation: >-

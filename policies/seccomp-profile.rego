@@ -5,6 +5,7 @@
 #   syscall, widening the kernel attack surface; `Unconfined` disables filtering outright.
 # custom:
 #   id: seccomp-profile
+#   kinds: [workload]
 #   severity: warning
 #   security-severity: 4.0
 #   remediation: >-

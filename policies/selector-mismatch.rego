@@ -5,6 +5,7 @@
 #   server (apps/v1) or manages no pods.
 # custom:
 #   id: selector-mismatch
+#   kinds: [Deployment, StatefulSet, DaemonSet, ReplicaSet]
 #   severity: error
 #   remediation: >-
 #     Make `spec.selector.matchLabels` a subset of `spec.template.metadata.labels`.

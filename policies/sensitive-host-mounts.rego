@@ -5,6 +5,7 @@
 #   the host hands the node to the container.
 # custom:
 #   id: sensitive-host-mounts
+#   kinds: [workload]
 #   severity: error
 #   security-severity: 8.5
 #   remediation: >-

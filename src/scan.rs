@@ -288,12 +288,7 @@ fn scan_chart(ctx: &Ctx, path: &Path, config: &Config) -> Result<Vec<Finding>, S
         Ok(c) => c,
         Err(e) => {
             if ctx.opts.stages.has(Stage::Render) {
-                out.push(lint::finding(
-                    "render/load-error",
-                    e.to_string(),
-                    lint::at(&format!("{chart_rel}/Chart.yaml"), None, None),
-                    Some(&chart_rel),
-                ));
+                out.push(load_error(&e.to_string(), &chart_rel));
             }
             return Ok(out);
         }
@@ -321,6 +316,29 @@ fn scan_chart(ctx: &Ctx, path: &Path, config: &Config) -> Result<Vec<Finding>, S
         f.chart.get_or_insert_with(|| chart_rel.clone());
     }
     Ok(out)
+}
+
+/// A chart that does not load. A broken values.yaml gets its own rule and the YAML error's line.
+fn load_error(msg: &str, chart_rel: &str) -> Finding {
+    if msg.contains("values.yaml") {
+        let line = msg
+            .split("line ")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok());
+        return lint::finding(
+            "lint/values-yaml",
+            msg.to_string(),
+            lint::at(&format!("{chart_rel}/values.yaml"), line, None),
+            Some(chart_rel),
+        );
+    }
+    lint::finding(
+        "render/load-error",
+        msg.to_string(),
+        lint::at(&format!("{chart_rel}/Chart.yaml"), None, None),
+        Some(chart_rel),
+    )
 }
 
 /// Secrets in the chart's own files (values, templates, other files), subcharts included.

@@ -197,7 +197,12 @@ fn render_case(case: &Case) -> Result<String, String> {
         &case.template,
     ));
     for (name, text) in &case.files {
-        files.push(file(format!("templates/{name}"), text));
+        // "/x" is relative to the chart root (files for `.Files`), else to templates/.
+        let path = match name.strip_prefix('/') {
+            Some(rooted) => rooted.to_string(),
+            None => format!("templates/{name}"),
+        };
+        files.push(file(path, text));
     }
     let loaded = chart::load_files(files).map_err(|e| e.to_string())?;
     let prepared = chart::prepare(loaded, &gotpl::Map::new(), &PrepareOptions::default())

@@ -124,7 +124,15 @@ fn template_errors_are_findings_with_helm_locations() {
 fn broken_values_and_recursion_fail_cleanly() {
     let (code, v) = json(&["scan", "corpus/bad/broken-yaml"]);
     assert_eq!(code, 1);
-    assert!(rules(&v).contains(&"render/load-error".to_string()), "{v}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "lint/values-yaml")
+        .expect("values-yaml finding")
+        .clone();
+    assert_eq!(f["location"]["path"], "corpus/bad/broken-yaml/values.yaml");
+    assert_eq!(f["location"]["line"], 1);
     let (code, v) = json(&["scan", "corpus/bad/recursion"]);
     assert_eq!(code, 1, "{v}");
     assert!(
@@ -147,9 +155,11 @@ fn usage_and_input_errors_exit_2() {
 
 #[test]
 fn fail_on_threshold_changes_the_verdict() {
-    // The good chart has info findings only: failing on info fails the gate.
+    // Warnings only (the one error is suppressed): passes on error, fails on warning.
+    let m = "tests/data/scan/suppressed.yaml";
+    assert_eq!(chartgate(&["scan", m]).status.code(), Some(0));
     assert_eq!(
-        chartgate(&["scan", "corpus/good/web", "--fail-on", "info"])
+        chartgate(&["scan", m, "--fail-on", "warning"])
             .status
             .code(),
         Some(1)
@@ -303,4 +313,14 @@ fn completions_and_man_page_come_from_the_cli() {
         "{man}"
     );
     assert_eq!(chartgate(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+#[test]
+fn rule_reference_is_generated_from_code() {
+    let o = chartgate(&["rules", "--format", "markdown"]);
+    let want = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&o.stdout) == want,
+        "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
+    );
 }

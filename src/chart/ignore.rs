@@ -7,7 +7,8 @@ use super::ChartError;
 
 #[derive(Clone, Debug)]
 struct Pattern {
-    rule: String,
+    /// The glob as chars, validated at parse time.
+    rule: Vec<char>,
     negate: bool,
     must_dir: bool,
     kind: Kind,
@@ -86,7 +87,7 @@ impl IgnoreRules {
             (Kind::Base, rule)
         };
         self.patterns.push(Pattern {
-            rule: rule.to_string(),
+            rule: rule.chars().collect(),
             negate,
             must_dir,
             kind,
@@ -100,12 +101,14 @@ impl IgnoreRules {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
+        let full: Vec<char> = path.chars().collect();
+        let base_start = full.iter().rposition(|c| *c == '/').map_or(0, |i| i + 1);
         for p in &self.patterns {
             let name = match p.kind {
-                Kind::Base => path.rsplit('/').next().unwrap_or(path),
-                Kind::Path => path,
+                Kind::Base => &full[base_start..],
+                Kind::Path => &full[..],
             };
-            let matched = glob_match(&p.rule, name).unwrap_or(false);
+            let matched = match_from(&p.rule, 0, name, 0);
             if p.negate {
                 if p.must_dir && !is_dir {
                     return true;

@@ -140,24 +140,30 @@ fn walk(
     }
     let rd = std::fs::read_dir(dir)
         .map_err(|e| ChartError::new(format!("open {}: {}", dir.display(), os_msg(&e))))?;
-    let mut names: Vec<(String, PathBuf)> = Vec::new();
+    let mut names: Vec<(String, PathBuf, std::fs::FileType)> = Vec::new();
     for ent in rd {
         let ent =
             ent.map_err(|e| ChartError::new(format!("readdir {}: {}", dir.display(), os_msg(&e))))?;
-        names.push((ent.file_name().to_string_lossy().into_owned(), ent.path()));
+        let ft = ent.file_type().map_err(|e| {
+            ChartError::new(format!("lstat {}: {}", ent.path().display(), os_msg(&e)))
+        })?;
+        names.push((
+            ent.file_name().to_string_lossy().into_owned(),
+            ent.path(),
+            ft,
+        ));
     }
     // Go's filepath.Walk visits names in lexical (byte) order.
-    names.sort();
-    for (name, path) in names {
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, path, ft) in names {
         let n = if rel.is_empty() {
             name.clone()
         } else {
             format!("{rel}/{name}")
         };
-        let lmd = std::fs::symlink_metadata(&path)
-            .map_err(|e| ChartError::new(format!("lstat {}: {}", path.display(), os_msg(&e))))?;
         let mut target = path.clone();
-        if lmd.file_type().is_symlink() {
+        let mut kind = ft;
+        if ft.is_symlink() {
             match std::fs::canonicalize(&path) {
                 Ok(t) => {
                     if !t.starts_with(root) {
@@ -166,6 +172,11 @@ fn walk(
                             t.display()
                         )));
                     }
+                    kind = std::fs::metadata(&t)
+                        .map_err(|e| {
+                            ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e)))
+                        })?
+                        .file_type();
                     target = t;
                 }
                 Err(e) => {
@@ -181,9 +192,7 @@ fn walk(
                 }
             }
         }
-        let md = std::fs::metadata(&target)
-            .map_err(|e| ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e))))?;
-        if md.is_dir() {
+        if kind.is_dir() {
             if rules.ignore(&n, true) {
                 continue;
             }
@@ -193,24 +202,35 @@ fn walk(
         if rules.ignore(&n, false) {
             continue;
         }
-        if !md.is_file() {
+        if !kind.is_file() {
             return Err(ChartError::new(format!(
                 "cannot load irregular file {} as it has file mode type bits set",
                 path.display()
             )));
         }
-        if md.len() > MAX_FILE_SIZE {
+        let read_err =
+            |e: std::io::Error| ChartError::new(format!("error reading {n}: {}", os_msg(&e)));
+        let file = std::fs::File::open(&target).map_err(read_err)?;
+        let len = file.metadata().map_err(read_err)?.len();
+        if len > MAX_FILE_SIZE {
             return Err(ChartError::new(format!(
                 "chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
             )));
         }
-        if md.len() > *budget {
+        if len > *budget {
             return Err(ChartError::new(format!(
                 "chart directory is larger than the maximum size {MAX_DIR_SIZE}"
             )));
         }
-        let mut data = std::fs::read(&target)
-            .map_err(|e| ChartError::new(format!("error reading {n}: {}", os_msg(&e))))?;
+        // Bounded read: the file may have grown since the size check.
+        let mut data = Vec::with_capacity(len as usize);
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_FILE_SIZE + 1), &mut data)
+            .map_err(read_err)?;
+        if data.len() as u64 > MAX_FILE_SIZE {
+            return Err(ChartError::new(format!(
+                "chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
+            )));
+        }
         *budget = budget.saturating_sub(data.len() as u64);
         if data.starts_with(UTF8_BOM) {
             data.drain(..UTF8_BOM.len());
@@ -233,8 +253,8 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, ChartError> {
     load_files_at(files, 0)
 }
 
-fn text(f: &File) -> String {
-    String::from_utf8_lossy(&f.data).into_owned()
+fn text(f: &File) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(&f.data)
 }
 
 fn load_files_at(files: Vec<File>, depth: usize) -> Result<Chart, ChartError> {
@@ -271,7 +291,7 @@ fn load_files_at(files: Vec<File>, depth: usize) -> Result<Chart, ChartError> {
                 let m = gotpl::yaml::load_values(&src)
                     .map_err(|e| ChartError::new(format!("cannot load values.yaml: {e}")))?;
                 c.values = Value::Map(m);
-                c.values_src = Some(src);
+                c.values_src = Some(src.into_owned());
             }
             "values.schema.json" => c.schema = Some(f.data.clone()),
             "requirements.yaml" => {

@@ -16,6 +16,12 @@ pub struct Meta {
     pub url: Option<String>,
     /// Equivalent ids in other tools (kube-linter, checkov, polaris, trivy, kubescape).
     pub equivalents: Vec<(String, Vec<String>)>,
+    /// `custom.kinds`: the object kinds the policy can fire on (`workload` = every kind with a
+    /// pod template). Empty = any kind. Lets evaluation skip policies that cannot apply.
+    pub kinds: Vec<String>,
+    /// `custom.scope: chart`: the policy sees every object of the chart at once
+    /// (`input.objects`) instead of one object.
+    pub chart_scope: bool,
 }
 
 impl Meta {
@@ -75,6 +81,16 @@ pub fn parse(file: &str, rego: &str) -> Result<Meta, String> {
             Some(gotpl::Value::Str(s)) => s.parse().ok(),
             _ => None,
         };
+        meta.kinds = match custom.get("kinds") {
+            Some(gotpl::Value::Str(s)) => vec![s.to_string()],
+            Some(gotpl::Value::List(l)) => l
+                .items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            _ => vec![],
+        };
+        meta.chart_scope = s(&custom, "scope").as_deref() == Some("chart");
         if let Some(eq) = custom.get("equivalents").and_then(|e| e.as_map().cloned()) {
             for (tool, ids) in eq.borrow().iter() {
                 let ids: Vec<String> = match ids {
@@ -117,6 +133,14 @@ mod tests {
         assert_eq!(e.checkov, vec!["CKV_K8S_16"]);
         assert_eq!(e.kube_linter, vec!["privileged-container"]);
         assert_eq!(package(rego).as_deref(), Some("chartgate.privileged"));
+        assert!(m.kinds.is_empty() && !m.chart_scope);
+        let m = parse(
+            "k.rego",
+            "# METADATA\n# custom:\n#   kinds: [Role, ClusterRole]\n#   scope: chart\npackage a\n",
+        )
+        .unwrap();
+        assert_eq!(m.kinds, vec!["Role", "ClusterRole"]);
+        assert!(m.chart_scope);
     }
 
     #[test]

@@ -65,6 +65,34 @@ struct Check {
     id: String,
     severity: Severity,
     meta: Meta,
+    /// A built-in per-object policy: evaluated through the by-kind aggregate rules.
+    builtin: bool,
+}
+
+/// Kinds with a pod template (lib.k8s.pod_path): what `kinds: [workload]` stands for.
+const WORKLOAD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "ReplicationController",
+    "CronJob",
+];
+
+/// Package of the generated rules that evaluate every built-in policy applicable to one kind in
+/// a single evaluation, so lib.k8s helpers (pod spec, containers) are computed once per object
+/// instead of once per policy.
+const AGGREGATE_PKG: &str = "chartgate_internal.by_kind";
+
+/// The built-in per-object checks that apply to objects of some kinds, as one rule.
+#[derive(Clone, Debug, Default)]
+struct Group {
+    /// `data.chartgate_internal.by_kind.gN`; None when no check applies.
+    query: Option<String>,
+    /// Indexes into `PolicySet::checks`, ascending.
+    members: Vec<usize>,
 }
 
 #[derive(Clone)]
@@ -72,6 +100,10 @@ pub struct PolicySet {
     engine: regorus::Engine,
     checks: Vec<Check>,
     constraints: Vec<gatekeeper::Constraint>,
+    /// Per kind named in some policy's `custom.kinds`: its group.
+    groups: std::collections::HashMap<String, Group>,
+    /// The group of every other kind (policies without `kinds`).
+    other: Group,
 }
 
 fn load_err(path: &Path, e: impl std::fmt::Display) -> String {
@@ -123,6 +155,7 @@ impl PolicySet {
                         query: format!("data.{pkg}.deny"),
                         id: m.id.clone().unwrap_or_else(|| pkg.clone()),
                         severity: m.severity.unwrap_or(Severity::Warning),
+                        builtin: !m.chart_scope,
                         meta: m,
                     });
                 }
@@ -166,11 +199,33 @@ impl PolicySet {
             engine.add_data(to_rego(&v)).map_err(|e| load_err(d, e))?;
         }
         check::builtins_exist(&mut engine, &sources)?;
+        let (groups, other, module) = aggregate(&checks);
+        if !module.is_empty() {
+            engine
+                .add_policy("chartgate-internal/by_kind.rego".into(), module)
+                .map_err(|e| format!("aggregate rules: {e}"))?;
+        }
+        // Analyse and schedule the modules once here, not in every clone.
+        if let Some(q) = other
+            .query
+            .as_ref()
+            .or_else(|| groups.values().find_map(|g| g.query.as_ref()))
+            .or_else(|| checks.first().map(|c| &c.query))
+        {
+            let _ = engine.eval_rule(q.clone());
+        }
         Ok(PolicySet {
             engine,
             checks,
             constraints,
+            groups,
+            other,
         })
+    }
+
+    /// The group of built-in checks that can fire on objects of `kind`.
+    fn group(&self, kind: &str) -> &Group {
+        self.groups.get(kind).unwrap_or(&self.other)
     }
 
     /// Documentation of every rule this set can report.
@@ -235,6 +290,7 @@ impl PolicySet {
                 .add_data(gatekeeper::inventory(targets, namespace))
                 .map_err(|e| format!("inventory: {e}"))?;
         }
+        let chart_findings = self.eval_chart_checks(&mut engine, targets, namespace);
         let per: Vec<Result<Vec<Finding>, String>> = targets
             .par_iter()
             .map_init(
@@ -255,6 +311,7 @@ impl PolicySet {
         for r in per {
             all.extend(r?);
         }
+        all.extend(chart_findings);
         Ok(all)
     }
 
@@ -264,15 +321,151 @@ impl PolicySet {
         }
         eng.set_input(t.doc.clone());
         let mut out = Vec::new();
-        for c in &self.checks {
-            match eng.eval_rule(c.query.clone()) {
-                Ok(v) => out.extend(results(&v).iter().map(|item| finding(c, t, item))),
-                // One object a policy can't evaluate must not hide the other objects' results.
-                Err(e) => out.push(eval_error(&c.id, t, &e.to_string())),
+        let kind = match &t.doc["kind"] {
+            R::String(s) => s.to_string(),
+            _ => String::new(),
+        };
+        let group = self.group(&kind);
+        if let Some(q) = &group.query {
+            match eng.eval_rule(q.clone()) {
+                Ok(v) => {
+                    for item in results(&v) {
+                        if let R::Array(a) = &item {
+                            if let (Some(i), Some(res)) = (a.first(), a.get(1)) {
+                                if let Some(c) =
+                                    i.as_u64().ok().and_then(|i| self.checks.get(i as usize))
+                                {
+                                    out.push(finding(c, t, res));
+                                }
+                            }
+                        }
+                    }
+                }
+                // Some policy failed on this object: evaluate them one by one so only that
+                // policy's verdict is replaced by an error finding.
+                Err(_) => {
+                    for &i in &group.members {
+                        self.eval_one(eng, &self.checks[i], t, &mut out);
+                    }
+                }
             }
+        }
+        for c in self
+            .checks
+            .iter()
+            .filter(|c| !c.builtin && !c.meta.chart_scope)
+        {
+            self.eval_one(eng, c, t, &mut out);
         }
         Ok(out)
     }
+
+    fn eval_one(&self, eng: &mut regorus::Engine, c: &Check, t: &Target, out: &mut Vec<Finding>) {
+        match eng.eval_rule(c.query.clone()) {
+            Ok(v) => out.extend(results(&v).iter().map(|item| finding(c, t, item))),
+            // One object a policy can't evaluate must not hide the other objects' results.
+            Err(e) => out.push(eval_error(&c.id, t, &e.to_string())),
+        }
+    }
+
+    /// Chart-scope policies (`custom.scope: chart`) see every object at once:
+    /// `input.objects` (in order) and `input.namespace` (the release namespace). Each violation
+    /// names the object it concerns with `"object": <index>`.
+    fn eval_chart_checks(
+        &self,
+        eng: &mut regorus::Engine,
+        targets: &[Target],
+        namespace: &str,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let chart_checks: Vec<&Check> = self.checks.iter().filter(|c| c.meta.chart_scope).collect();
+        if chart_checks.is_empty() || targets.is_empty() {
+            return out;
+        }
+        let mut input = std::collections::BTreeMap::new();
+        input.insert(
+            R::from("objects"),
+            R::from(targets.iter().map(|t| t.doc.clone()).collect::<Vec<_>>()),
+        );
+        input.insert(R::from("namespace"), R::from(namespace));
+        eng.set_input(R::from(input));
+        for c in chart_checks {
+            match eng.eval_rule(c.query.clone()) {
+                Ok(v) => {
+                    for item in results(&v) {
+                        let t = item["object"]
+                            .as_u64()
+                            .ok()
+                            .and_then(|i| targets.get(i as usize))
+                            .unwrap_or(&targets[0]);
+                        out.push(finding(c, t, &item));
+                    }
+                }
+                Err(e) => out.push(eval_error(&c.id, &targets[0], &e.to_string())),
+            }
+        }
+        out
+    }
+}
+
+/// Builds the by-kind aggregate module: for each kind some built-in policy names in
+/// `custom.kinds`, one partial-set rule collecting `[check index, violation]` from every
+/// built-in policy that applies to that kind; one more rule for all other kinds.
+fn aggregate(checks: &[Check]) -> (std::collections::HashMap<String, Group>, Group, String) {
+    let expand = |k: &str| -> Vec<String> {
+        if k == "workload" {
+            WORKLOAD_KINDS.iter().map(|s| s.to_string()).collect()
+        } else {
+            vec![k.to_string()]
+        }
+    };
+    let builtin: Vec<(usize, Vec<String>)> = checks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.builtin)
+        .map(|(i, c)| (i, c.meta.kinds.iter().flat_map(|k| expand(k)).collect()))
+        .collect();
+    let mut kinds: Vec<String> = builtin.iter().flat_map(|(_, k)| k.clone()).collect();
+    kinds.sort();
+    kinds.dedup();
+    let mut module = String::new();
+    let mut n = 0;
+    let mut make = |members: Vec<usize>, module: &mut String| -> Group {
+        if members.is_empty() {
+            return Group::default();
+        }
+        if module.is_empty() {
+            module.push_str(&format!("package {AGGREGATE_PKG}\n\nimport rego.v1\n"));
+        }
+        let rule = format!("g{n}");
+        n += 1;
+        for &i in &members {
+            module.push_str(&format!(
+                "\n{rule} contains [{i}, x] if {{\n\tsome x in {}\n}}\n",
+                checks[i].query
+            ));
+        }
+        Group {
+            query: Some(format!("data.{AGGREGATE_PKG}.{rule}")),
+            members,
+        }
+    };
+    let mut groups = std::collections::HashMap::new();
+    for k in kinds {
+        let members: Vec<usize> = builtin
+            .iter()
+            .filter(|(_, ks)| ks.is_empty() || ks.contains(&k))
+            .map(|(i, _)| *i)
+            .collect();
+        groups.insert(k, make(members, &mut module));
+    }
+    let members: Vec<usize> = builtin
+        .iter()
+        .filter(|(_, ks)| ks.is_empty())
+        .map(|(i, _)| *i)
+        .collect();
+    let other = make(members, &mut module);
+    (groups, other, module)
 }
 
 fn add_module(engine: &mut regorus::Engine, name: &str, text: &str) -> Result<(), String> {
@@ -317,6 +510,7 @@ fn user_checks(file: &str, text: &str, namespaces: &[String]) -> Result<Vec<Chec
                 id: m.id.clone().unwrap_or_else(|| format!("{pkg}.{rule}")),
                 severity: m.severity.unwrap_or(sev),
                 meta: m.clone(),
+                builtin: false,
             });
         }
     }

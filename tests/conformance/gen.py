@@ -14,7 +14,8 @@ Case files (tests/conformance/cases/*.txt) are sequences of blocks:
   === case_name            (names: [A-Za-z0-9_]+, unique over all files)
   # optional comment lines
   --- values               (optional: the chart's values.yaml)
-  --- file _helpers.tpl    (optional, repeatable: extra files under templates/)
+  --- file _helpers.tpl    (optional, repeatable: extra files under templates/; a name starting
+                            with "/" is relative to the chart root, e.g. "/files/a.txt")
   --- template             (the case template, rendered as conf/templates/<case_name>.yaml)
   --- output               (expected raw output of that template, `<no value>` erased)
   --- output-json          (same, as one JSON string literal: used for control chars / trailing spaces)
@@ -251,7 +252,8 @@ def make_chart(root, values, templates):
         with open(os.path.join(root, "values.yaml"), "w", encoding="utf-8") as f:
             f.write(values)
     for fname, text in templates:
-        p = os.path.join(root, "templates", fname)
+        # "/x" is relative to the chart root (e.g. "/files/a.txt" for .Files), else to templates/
+        p = os.path.join(root, fname[1:]) if fname.startswith("/") else os.path.join(root, "templates", fname)
         os.makedirs(os.path.dirname(p), exist_ok=True)
         with open(p, "w", encoding="utf-8") as f:
             f.write(text)

@@ -20,7 +20,9 @@ pub const FUNCS: &[FuncDef] = crate::funcs![
 
 /// Go's `int64(f)` on amd64: truncation, and 0x8000000000000000 for NaN and out-of-range values.
 pub fn float_to_i64(x: f64) -> i64 {
-    if x.is_nan() || x >= 9.223_372_036_854_775_807e18 || x < -9.223_372_036_854_775_808e18 {
+    // ±2^63: the first values outside int64.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if x.is_nan() || !(-LIMIT..LIMIT).contains(&x) {
         i64::MIN
     } else {
         x as i64
@@ -122,8 +124,8 @@ pub fn parse_float(s: &str) -> Option<f64> {
         return s.parse::<f64>().ok();
     }
     let neg = lower.starts_with('-');
-    if unsigned.starts_with("0x") {
-        let v = parse_hex_float(&strip_underscores(&unsigned[2..], true)?)?;
+    if let Some(hex) = unsigned.strip_prefix("0x") {
+        let v = parse_hex_float(&strip_underscores(hex, true)?)?;
         return Some(if neg { -v } else { v });
     }
     let cleaned = strip_underscores(&lower, false)?;
@@ -303,7 +305,7 @@ mod tests {
         ];
         for (f, arg, want) in cases {
             assert_eq!(
-                show(call(FUNCS, f, &[arg.clone()]).unwrap()),
+                show(call(FUNCS, f, std::slice::from_ref(&arg)).unwrap()),
                 want,
                 "{f} {arg:?}"
             );
@@ -340,7 +342,7 @@ mod tests {
         ];
         for (f, arg, want) in cases {
             assert_eq!(
-                show(call(FUNCS, f, &[arg.clone()]).unwrap()),
+                show(call(FUNCS, f, std::slice::from_ref(&arg)).unwrap()),
                 want,
                 "{f} {arg:?}"
             );

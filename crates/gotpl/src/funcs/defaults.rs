@@ -93,7 +93,7 @@ mod tests {
         assert_eq!(run("default", &[d.clone(), s("")]), "d");
         assert_eq!(run("default", &[d.clone(), Value::Int(0)]), "d");
         assert_eq!(run("default", &[d.clone(), s("x")]), "x");
-        assert_eq!(run("default", &[d.clone()]), "d");
+        assert_eq!(run("default", std::slice::from_ref(&d)), "d");
         assert_eq!(run("default", &[d.clone(), Value::Nil]), "d");
         assert_eq!(run("default", &[d.clone(), Value::list(vec![])]), "d");
         assert_eq!(run("default", &[d, Value::Bool(false)]), "d");

@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(run("typeOf", &[Value::Int(1)]), "int");
         assert_eq!(run("typeOf", &[Value::Float(1.0)]), "float64");
         assert_eq!(run("typeOf", &[Value::Nil]), "<nil>");
-        assert_eq!(run("typeOf", &[l.clone()]), "[]interface {}");
+        assert_eq!(run("typeOf", std::slice::from_ref(&l)), "[]interface {}");
         assert_eq!(run("typeIs", &[Value::str("int"), Value::Int(1)]), "true");
         assert_eq!(
             run("typeIsLike", &[Value::str("int"), Value::Int(1)]),
@@ -112,7 +112,7 @@ mod tests {
         );
         assert_eq!(run("kindOf", &[Value::Int(1)]), "int");
         assert_eq!(run("kindOf", &[Value::Nil]), "invalid");
-        assert_eq!(run("kindOf", &[l.clone()]), "slice");
+        assert_eq!(run("kindOf", std::slice::from_ref(&l)), "slice");
         assert_eq!(run("kindOf", &[Value::empty_map()]), "map");
         assert_eq!(run("kindIs", &[Value::str("slice"), l]), "true");
     }

@@ -16,8 +16,6 @@ const MAX_DEPTH: usize = 200;
 struct Line<'a> {
     /// 1-based line number.
     no: usize,
-    /// Byte offset of the line start in the source.
-    start: usize,
     /// Indentation in spaces (byte offset of `text` in the line).
     indent: usize,
     /// The line after the indentation, without the line break.
@@ -27,7 +25,6 @@ struct Line<'a> {
 }
 
 struct Fast<'a> {
-    src: &'a str,
     lines: Vec<Line<'a>>,
     i: usize,
     spans: bool,
@@ -41,10 +38,7 @@ pub(super) fn fast_load(src: &str, spans: bool) -> Option<(Value, SpanNode)> {
         return None;
     }
     let mut lines = Vec::new();
-    let mut start = 0;
     for (idx, raw) in src.split('\n').enumerate() {
-        let line_start = start;
-        start += raw.len() + 1;
         let trimmed = raw.trim_start_matches(' ');
         let indent = raw.len() - trimmed.len();
         if raw.starts_with("---") || raw.starts_with("...") {
@@ -52,18 +46,12 @@ pub(super) fn fast_load(src: &str, spans: bool) -> Option<(Value, SpanNode)> {
         }
         lines.push(Line {
             no: idx + 1,
-            start: line_start,
             indent,
             text: trimmed,
             raw,
         });
     }
-    let mut f = Fast {
-        src,
-        lines,
-        i: 0,
-        spans,
-    };
+    let mut f = Fast { lines, i: 0, spans };
     f.skip_blank();
     if f.i >= f.lines.len() {
         return Some((Value::Nil, SpanNode::default()));
@@ -907,6 +895,70 @@ mod tests {
         ] {
             assert!(fast_load(src, true).is_none(), "fast path accepted {src:?}");
         }
+    }
+
+    /// Every prefix and every one-line deletion of the fixtures: the fast path declines or agrees.
+    #[test]
+    fn agrees_on_mutations() {
+        let corpus = [
+            include_str!("testdata/big.values.yaml"),
+            include_str!("testdata/s1.values.yaml"),
+            include_str!("testdata/t.values.yaml"),
+            "a:\n  b: |\n    x\n\n    y\n  c:\n  - d: 1\n    e: [1, {f: g}]\n  - |-\n    z\n  -\n  - h\ni: 'j' # k\n",
+        ];
+        let mut accepted = 0;
+        for src in corpus {
+            let lines: Vec<&str> = src.split_inclusive('\n').collect();
+            for k in 0..=lines.len() {
+                let prefix: String = lines[..k].concat();
+                if agree(&prefix) {
+                    accepted += 1;
+                }
+                if k < lines.len() {
+                    let mut cut = lines.clone();
+                    cut.remove(k);
+                    let cut = cut.concat();
+                    if agree(&cut) {
+                        accepted += 1;
+                    }
+                }
+            }
+        }
+        assert!(accepted > 50, "fast path too rarely taken: {accepted}");
+    }
+
+    /// Developer check over real files: `DLIST=list.txt cargo test -p chartgate-gotpl
+    /// fast_vs_full_on_files -- --ignored --nocapture` (one path per line).
+    #[test]
+    #[ignore]
+    fn fast_vs_full_on_files() {
+        let Ok(list) = std::env::var("DLIST") else {
+            return;
+        };
+        let paths = std::fs::read_to_string(list).unwrap_or_default();
+        let (mut taken, mut total, mut bad) = (0, 0, 0);
+        for p in paths.lines() {
+            let Ok(src) = std::fs::read_to_string(p) else {
+                continue;
+            };
+            if src.len() > 2_000_000 {
+                continue;
+            }
+            // One document at a time, as helm loads values and manifests.
+            for (doc, _) in crate::yaml::split_documents(&src).unwrap_or_default() {
+                total += 1;
+                match std::panic::catch_unwind(|| agree(&doc)) {
+                    Ok(true) => taken += 1,
+                    Ok(false) => {}
+                    Err(_) => {
+                        bad += 1;
+                        println!("MISMATCH in {p}");
+                    }
+                }
+            }
+        }
+        println!("documents: {total}, fast path: {taken}, mismatches: {bad}");
+        assert_eq!(bad, 0);
     }
 
     #[test]
