@@ -440,11 +440,21 @@ fn lower_joined(st: &str, conn: char) -> String {
     let toks = tokenize(st);
     let mut out = String::new();
     let mut prev: Option<Tok> = None;
+    // `_`/`-` right after punctuation are kept as written ("a.-b" stays "a.-b").
+    let mut after_punct = false;
     for (k, (t, w)) in toks.iter().enumerate() {
         match t {
-            Tok::Connector => out.push(conn),
-            Tok::Punct => out.push_str(w),
+            Tok::Connector if after_punct && w != " " => out.push_str(w),
+            Tok::Connector => {
+                after_punct = false;
+                out.push(conn);
+            }
+            Tok::Punct => {
+                after_punct = true;
+                out.push_str(w);
+            }
             Tok::Letters => {
+                after_punct = false;
                 // After a number, lower-case letters continue the same word ("foo_1bar").
                 let glued =
                     prev == Some(Tok::Number) && w.chars().next().is_some_and(char::is_lowercase);
@@ -454,6 +464,7 @@ fn lower_joined(st: &str, conn: char) -> String {
                 out.push_str(&w.to_lowercase());
             }
             Tok::Number => {
+                after_punct = false;
                 let next_lower = toks.get(k + 1).is_some_and(|(t2, w2)| {
                     *t2 == Tok::Letters && w2.chars().next().is_some_and(char::is_lowercase)
                 });
@@ -482,6 +493,12 @@ fn kebabcase(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 fn camelcase(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let chars: Vec<char> = arg_str(a, 0).chars().collect();
     let is_conn = |c: char| matches!(c, '_' | '-' | ' ');
+    if let Some(last) = chars.last().filter(|_| chars.iter().all(|c| is_conn(*c))) {
+        // Only separators: xstrings repeats the last one ("-" → "--").
+        let mut out: String = chars.iter().collect();
+        out.push(*last);
+        return s(out);
+    }
     let mut out = String::new();
     let mut i = 0;
     let mut first = true;
@@ -1012,6 +1029,44 @@ mod tests {
                 "AlreadyKebab",
                 "already-kebab",
             ),
+            ("2abc", "2abc", "2abc", "2abc"),
+            ("2Abc", "2_abc", "2Abc", "2-abc"),
+            ("ABC2def", "abc_2def", "Abc2def", "abc-2def"),
+            ("abc2DEF", "abc2_def", "Abc2DEF", "abc2-def"),
+            (
+                "IPv4Address",
+                "i_pv4_address",
+                "Ipv4Address",
+                "i-pv4-address",
+            ),
+            (
+                "getHTTP2Response",
+                "get_http2_response",
+                "GetHTTP2Response",
+                "get-http2-response",
+            ),
+            ("my.app_name", "my.app_name", "My.appName", "my.app-name"),
+            ("Hello World", "hello_world", "HelloWorld", "hello-world"),
+            ("a-B", "a_b", "AB", "a-b"),
+            ("__x__y", "__x__y", "__X_Y", "--x--y"),
+            ("v1beta1", "v_1beta1", "V1beta1", "v-1beta1"),
+            ("K8sVersion", "k_8s_version", "K8sVersion", "k-8s-version"),
+            (
+                "mixedCASEWord",
+                "mixed_case_word",
+                "MixedCASEWord",
+                "mixed-case-word",
+            ),
+            ("a--b", "a__b", "A-B", "a--b"),
+            ("a_-b", "a__b", "A_B", "a--b"),
+            ("A_B_C", "a_b_c", "ABC", "a-b-c"),
+            ("aa  BB", "aa__bb", "Aa Bb", "aa--bb"),
+            ("-", "_", "--", "-"),
+            ("-_", "__", "-__", "--"),
+            ("a.-b", "a.-b", "A.B", "a.-b"),
+            ("a. b", "a._b", "A.B", "a.-b"),
+            ("a-/b", "a_/b", "A/b", "a-/b"),
+            ("a.--b", "a.--b", "A.-B", "a.--b"),
         ];
         for (w, snake, camel, kebab) in cases {
             assert_eq!(run("snakecase", &[st(w)]), snake, "snake {w}");
