@@ -490,16 +490,14 @@ fn render_and_check(ctx: &Ctx, chart: Chart, chart_rel: &str, values: &UserValue
                 .as_deref()
                 .and_then(|s| locate::object_line(s, i, n))
                 .or(Some(1));
-            docs.push((
-                Rendered {
-                    template: name.clone(),
-                    path: template_path(chart_rel, name),
-                    doc: gotpl::yaml::load(&piece).map_err(|e| e.to_string()),
-                    text: piece,
-                    line,
-                },
-                src.clone(),
-            ));
+            docs.push(Rendered {
+                template: name.clone(),
+                path: template_path(chart_rel, name),
+                doc: gotpl::yaml::load(&piece).map_err(|e| e.to_string()),
+                text: piece,
+                line,
+                src: src.clone(),
+            });
         }
     }
     out.extend(check_docs(ctx, &docs, Some(chart_rel)));
@@ -510,20 +508,16 @@ fn scan_manifests(ctx: &Ctx, name: &str, text: &str) -> Vec<Finding> {
     let src: Arc<str> = Arc::from(text);
     let pieces = render::order::split_manifests(text);
     let n = pieces.len();
-    let docs: Vec<(Rendered, Option<Arc<str>>)> = pieces
+    let docs: Vec<Rendered> = pieces
         .into_iter()
         .enumerate()
-        .map(|(i, piece)| {
-            (
-                Rendered {
-                    template: name.to_string(),
-                    path: name.to_string(),
-                    doc: gotpl::yaml::load(&piece).map_err(|e| e.to_string()),
-                    line: locate::object_line(text, i, n).or(Some(1)),
-                    text: piece,
-                },
-                Some(src.clone()),
-            )
+        .map(|(i, piece)| Rendered {
+            template: name.to_string(),
+            path: name.to_string(),
+            doc: gotpl::yaml::load(&piece).map_err(|e| e.to_string()),
+            line: locate::object_line(text, i, n).or(Some(1)),
+            text: piece,
+            src: Some(src.clone()),
         })
         .collect();
     let mut out = check_docs(ctx, &docs, None);
@@ -534,37 +528,23 @@ fn scan_manifests(ctx: &Ctx, name: &str, text: &str) -> Vec<Finding> {
 }
 
 /// Lint, policy and secret checks on rendered documents, with annotation suppressions.
-fn check_docs(
-    ctx: &Ctx,
-    docs: &[(Rendered, Option<Arc<str>>)],
-    chart: Option<&str>,
-) -> Vec<Finding> {
+fn check_docs(ctx: &Ctx, docs: &[Rendered], chart: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
-    let rendered: Vec<Rendered> = docs
-        .iter()
-        .map(|(r, _)| Rendered {
-            template: r.template.clone(),
-            path: r.path.clone(),
-            text: r.text.clone(),
-            doc: r.doc.clone(),
-            line: r.line,
-        })
-        .collect();
     if ctx.opts.stages.has(Stage::Lint) {
-        out.extend(lint::check_objects(&rendered, ctx.kube, chart));
+        out.extend(lint::check_objects(docs, ctx.kube, chart));
     }
     let mut object_findings = Vec::new();
     if let Some(p) = &ctx.policies {
         let targets: Vec<policy::Target> = docs
             .iter()
-            .filter_map(|(r, src)| {
+            .filter_map(|r| {
                 let d = r.doc.as_ref().ok().filter(|d| d.as_map().is_some())?;
                 Some(policy::Target {
                     doc: policy::to_rego(d),
                     path: r.path.clone(),
                     line: r.line,
                     chart: chart.map(str::to_string),
-                    src: src.clone(),
+                    src: r.src.clone(),
                 })
             })
             .collect();
@@ -579,10 +559,10 @@ fn check_docs(
         }
     }
     if let Some(s) = &ctx.secrets {
-        for (r, src) in docs {
+        for r in docs {
             if let Ok(d) = &r.doc {
                 let line_of = |needle: &str| -> Option<u32> {
-                    let src = src.as_deref()?;
+                    let src = r.src.as_deref()?;
                     src.lines()
                         .position(|l| l.contains(needle))
                         .map(|i| i as u32 + 1)
@@ -600,7 +580,7 @@ fn check_docs(
     // Suppressions written on the objects themselves.
     for f in object_findings.iter_mut() {
         let Some(o) = &f.object else { continue };
-        let Some((r, _)) = docs.iter().find(|(r, _)| {
+        let Some(r) = docs.iter().find(|r| {
             r.path == f.location.as_ref().map(|l| l.path.as_str()).unwrap_or("")
                 && r.doc.as_ref().is_ok_and(|d| lint::object_ref(d) == *o)
         }) else {

@@ -87,6 +87,8 @@ fn loads_and_prepares_every_corpus_render() {
                 if let Some(dir) = &dump {
                     let json = gotpl::json::to_json(&p.values).unwrap_or_default();
                     std::fs::write(dir.join(format!("{label}.json")), json).unwrap();
+                    let warn: String = p.warnings.iter().map(|w| format!("{w}\n")).collect();
+                    std::fs::write(dir.join(format!("{label}.warn")), warn).unwrap();
                     if label == name {
                         // `.Chart` and the `.Files` names of the root, as helm prints them.
                         let meta = gotpl::json::to_json(&p.chart.metadata.to_value(true))

@@ -15,6 +15,16 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// (the chart directory) and are cleaned; absolute names, `..` escapes, drive letters and a
 /// Chart.yaml outside a directory are rejected with helm's messages.
 pub fn load_archive_files(data: &[u8]) -> Result<Vec<File>, ChartError> {
+    let mut budget = MAX_ARCHIVE_SIZE;
+    load_archive_files_limited(data, &mut budget)
+}
+
+/// [`load_archive_files`] drawing on a shared byte budget, so archives nested in archives
+/// cannot multiply the decompressed size (helm's limit is per archive only).
+pub(crate) fn load_archive_files_limited(
+    data: &[u8],
+    budget: &mut u64,
+) -> Result<Vec<File>, ChartError> {
     // Go's gzip reader needs a 10-byte header before it can judge the magic.
     if data.len() < 10 {
         return Err(ChartError::new("unexpected EOF"));
@@ -26,7 +36,7 @@ pub fn load_archive_files(data: &[u8]) -> Result<Vec<File>, ChartError> {
     let mut tar = tar::Archive::new(gz);
     let entries = tar.entries().map_err(io_err)?;
     let mut files = Vec::new();
-    let mut remaining = MAX_ARCHIVE_SIZE;
+    let mut remaining = MAX_ARCHIVE_SIZE.min(*budget);
     for entry in entries {
         let mut entry = entry.map_err(io_err)?;
         let kind = entry.header().entry_type();
@@ -83,6 +93,7 @@ pub fn load_archive_files(data: &[u8]) -> Result<Vec<File>, ChartError> {
             return Err(too_large());
         }
         remaining -= read;
+        *budget = budget.saturating_sub(read);
         if buf.starts_with(UTF8_BOM) {
             buf.drain(..UTF8_BOM.len());
         }
@@ -196,5 +207,17 @@ pub(crate) mod tests {
         assert_eq!(files[1].name, "pw");
         assert!(files[1].data.is_empty());
         assert!(load_archive_files(b"not gzip").is_err());
+        // A shared budget bounds nested archives.
+        let big = make_tgz(&[
+            ("c/Chart.yaml", b"name: c\n", reg),
+            ("c/f", &[b'x'; 64], reg),
+        ]);
+        let mut budget = 32;
+        assert_eq!(
+            load_archive_files_limited(&big, &mut budget)
+                .unwrap_err()
+                .message,
+            format!("decompressed chart is larger than the maximum size {MAX_ARCHIVE_SIZE}")
+        );
     }
 }

@@ -502,3 +502,48 @@ mod warning_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod chart_value_tests {
+    use super::*;
+    use crate::chart::{load_files, File};
+
+    /// `.Chart` of the root after dependency processing, byte-identical to helm v4.1.4's
+    /// `toJson .Chart` (YAML 1.1 keys `y`/`n` resolve to "true"/"false" in annotations,
+    /// `appVersion: 1.0` becomes "1", alias and import-values normalized).
+    #[test]
+    fn dot_chart_like_helm() {
+        let c = load_files(vec![
+            File {
+                name: "Chart.yaml".into(),
+                data: b"apiVersion: v2\nname: t2\nversion: 0.1.0\nappVersion: 1.0\nkubeVersion: \">=1.0.0-0\"\ndescription: d\ntype: application\nkeywords: [a, b]\nmaintainers:\n  - name: me\n    email: e@x\nannotations:\n  x: y\n  n: 1\ndeprecated: false\nextra: ignored\ndependencies:\n  - name: sub\n    version: \"*\"\n    condition: sub.enabled\n    tags: [t]\n    alias: foo\n    import-values: [data]\n".to_vec(),
+            },
+            File {
+                name: "charts/sub/Chart.yaml".into(),
+                data: b"apiVersion: v2\nname: sub\nversion: 0.2.0\n".to_vec(),
+            },
+            File {
+                name: "charts/sub/values.yaml".into(),
+                data: b"data: {a: 1}\n".to_vec(),
+            },
+        ])
+        .unwrap();
+        let p = prepare(c, &Map::new(), &PrepareOptions::default()).unwrap();
+        assert_eq!(
+            gotpl::json::to_json(&p.chart.metadata.to_value(true)).unwrap(),
+            r#"{"APIVersion":"v2","Annotations":{"false":"1","x":"true"},"AppVersion":"1","Condition":"","Dependencies":[{"Alias":"foo","Condition":"sub.enabled","Enabled":true,"ImportValues":[{"child":"exports.data","parent":"."}],"Name":"foo","Repository":"","Tags":["t"],"Version":"*"}],"Deprecated":false,"Description":"d","Home":"","Icon":"","IsRoot":true,"Keywords":["a","b"],"KubeVersion":"\u003e=1.0.0-0","Maintainers":[{"Email":"e@x","Name":"me","URL":""}],"Name":"t2","Sources":[],"Tags":"","Type":"application","Version":"0.1.0"}"#
+        );
+        assert_eq!(
+            gotpl::json::to_json(&p.chart.dependencies[0].metadata.to_value(false)).unwrap(),
+            r#"{"APIVersion":"v2","Annotations":null,"AppVersion":"","Condition":"","Dependencies":[],"Deprecated":false,"Description":"","Home":"","Icon":"","IsRoot":false,"Keywords":[],"KubeVersion":"","Maintainers":[],"Name":"foo","Sources":[],"Tags":"","Type":"","Version":"0.2.0"}"#
+        );
+        assert_eq!(
+            gotpl::json::to_json(&p.values).unwrap(),
+            r#"{"foo":{"data":{"a":1},"global":{}}}"#
+        );
+        assert_eq!(
+            p.warnings,
+            [r#"level=WARN msg="ImportValues missing table" error="\"exports\" is not a table""#]
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! Loading a chart from a directory, an archive, or in-memory files (helm's `loader`).
 
-use super::archive::load_archive_files;
+use super::archive::{load_archive_files, load_archive_files_limited};
 use super::ignore::IgnoreRules;
 use super::meta::{check_api_version, Lock, Metadata};
 use super::{Chart, ChartError, File};
@@ -74,12 +74,16 @@ pub fn load_archive(data: &[u8]) -> Result<Chart, ChartError> {
             ))
         }
     }
-    load_files_at(files, 0)
+    let mut budget = MAX_TREE_SIZE;
+    load_files_at(files, 0, &mut budget)
 }
 
-fn load_archive_at(data: &[u8], depth: usize) -> Result<Chart, ChartError> {
-    let files = load_archive_files(data)?;
-    load_files_at(files, depth)
+/// Total decompressed bytes of all archives nested inside one chart.
+const MAX_TREE_SIZE: u64 = 512 * 1024 * 1024;
+
+fn load_archive_at(data: &[u8], depth: usize, budget: &mut u64) -> Result<Chart, ChartError> {
+    let files = load_archive_files_limited(data, budget)?;
+    load_files_at(files, depth, budget)
 }
 
 /// Go's os error text (`no such file or directory`) without Rust's ` (os error 2)` suffix.
@@ -250,14 +254,15 @@ fn set_source(c: &mut Chart, src: PathBuf) {
 
 /// helm's `LoadFiles`: builds a chart from its files (names relative to the chart root).
 pub fn load_files(files: Vec<File>) -> Result<Chart, ChartError> {
-    load_files_at(files, 0)
+    let mut budget = MAX_TREE_SIZE;
+    load_files_at(files, 0, &mut budget)
 }
 
 fn text(f: &File) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(&f.data)
 }
 
-fn load_files_at(files: Vec<File>, depth: usize) -> Result<Chart, ChartError> {
+fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Chart, ChartError> {
     if depth > MAX_CHART_DEPTH {
         return Err(ChartError::new("subcharts nested too deeply"));
     }
@@ -357,7 +362,7 @@ fn load_files_at(files: Vec<File>, depth: usize) -> Result<Chart, ChartError> {
                     c.metadata.name, first.name
                 )));
             }
-            load_archive_at(&first.data, depth + 1).map_err(wrap)?
+            load_archive_at(&first.data, depth + 1, budget).map_err(wrap)?
         } else {
             let buff: Vec<File> = sub_files
                 .into_iter()
@@ -369,7 +374,7 @@ fn load_files_at(files: Vec<File>, depth: usize) -> Result<Chart, ChartError> {
                     })
                 })
                 .collect();
-            load_files_at(buff, depth + 1).map_err(wrap)?
+            load_files_at(buff, depth + 1, budget).map_err(wrap)?
         };
         // Relative for now; `set_source` makes it absolute once the root's path is known.
         sc.source = PathBuf::from(&n);

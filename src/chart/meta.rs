@@ -21,14 +21,6 @@ pub struct Maintainer {
     pub url: String,
 }
 
-/// One `import-values` entry, normalized (helm turns the string form `x` into
-/// `{child: exports.x, parent: .}`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportValue {
-    pub child: String,
-    pub parent: String,
-}
-
 /// A `dependencies:` entry of Chart.yaml (or requirements.yaml).
 #[derive(Clone, Debug, Default)]
 pub struct Dependency {
@@ -376,14 +368,20 @@ impl Metadata {
             &mut self.description,
             &mut self.home,
             &mut self.icon,
-            &mut self.version,
             &mut self.app_version,
             &mut self.kube_version,
-            &mut self.api_version,
             &mut self.condition,
             &mut self.tags,
         ] {
             *s = sanitize(s);
+        }
+        for s in self.sources.iter_mut().chain(self.keywords.iter_mut()) {
+            *s = sanitize(s);
+        }
+        for m in &mut self.maintainers {
+            m.name = sanitize(&m.name);
+            m.email = sanitize(&m.email);
+            m.url = sanitize(&m.url);
         }
         let verr = |m: String| ChartError::new(format!("validation: {m}"));
         if self.api_version.is_empty() {
@@ -392,7 +390,14 @@ impl Metadata {
         if self.name.is_empty() {
             return Err(verr("chart.metadata.name is required".into()));
         }
-        if self.name.contains('/') || self.name == "." || self.name == ".." {
+        if self.name == "." || self.name == ".." {
+            return Err(verr(format!(
+                "chart.metadata.name {:?} is not allowed",
+                self.name
+            )));
+        }
+        // Go: name must equal filepath.Base(name).
+        if self.name.contains('/') && self.name != "/" {
             return Err(verr(format!(
                 "chart.metadata.name {:?} is invalid",
                 self.name
@@ -505,7 +510,7 @@ pub(crate) fn check_api_version(chart_yaml: &str) -> Result<(), ChartError> {
 /// helm's `sanitizeString`: whitespace becomes a space, other non-printable runes are dropped.
 fn sanitize(s: &str) -> String {
     if s.chars()
-        .all(|c| !c.is_control() && (c == ' ' || !c.is_whitespace()))
+        .all(|c| c == ' ' || (!c.is_whitespace() && is_go_print(c)))
     {
         return s.to_string();
     }
@@ -513,11 +518,25 @@ fn sanitize(s: &str) -> String {
         .filter_map(|c| {
             if c.is_whitespace() {
                 Some(' ')
-            } else if c.is_control() {
-                None
-            } else {
+            } else if is_go_print(c) {
                 Some(c)
+            } else {
+                None
             }
         })
         .collect()
+}
+
+/// Go's `unicode.IsPrint` for non-space runes, without Unicode tables: control (Cc), format
+/// (Cf) and private-use (Co) characters are not printable. (Unassigned code points, which Go
+/// also drops, are kept.)
+fn is_go_print(c: char) -> bool {
+    let u = c as u32;
+    let format = matches!(u,
+        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2 | 0x180E
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
+        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F);
+    let private = matches!(u, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
+    !c.is_control() && !format && !private
 }

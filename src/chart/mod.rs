@@ -15,9 +15,10 @@ pub mod strvals;
 mod values;
 
 pub use archive::{load_archive_files, MAX_ARCHIVE_SIZE};
+pub use deps::{check_dependencies, is_compatible_range, process_dependencies};
 pub use ignore::IgnoreRules;
 pub use load::{load, load_archive, load_dir, load_files};
-pub use meta::{ChartType, Dependency, ImportValue, Lock, Maintainer, Metadata};
+pub use meta::{ChartType, Dependency, Lock, Maintainer, Metadata};
 pub use strvals::{parse_set, SetKind};
 pub use values::{
     coalesce_tables, coalesce_values, collect_warnings, merge_tables, merge_values_from,

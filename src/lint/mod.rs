@@ -3,6 +3,7 @@
 //! Rules are declared once in [`RULES`]; `chartgate rules` and SARIF read the same table.
 
 pub mod deprecated;
+pub mod kschema;
 pub mod locate;
 
 use crate::chart::Chart;
@@ -21,6 +22,8 @@ pub struct Rendered {
     pub doc: Result<gotpl::Value, String>,
     /// Line in the template source where the object starts, when it can be told.
     pub line: Option<u32>,
+    /// The template source, to point field-level findings at the line that sets the field.
+    pub src: Option<std::sync::Arc<str>>,
 }
 
 struct Rule {
@@ -62,6 +65,9 @@ const RULES: &[Rule] = &[
     Rule { id: "lint/deprecated-api", stage: Stage::Lint, severity: Severity::Error,
         title: "API version removed from Kubernetes",
         help: "The apiVersion of this object is no longer served by the target Kubernetes version; the install would fail. Use the replacement API (see the Kubernetes deprecated API migration guide)." },
+    Rule { id: "lint/k8s-schema", stage: Stage::Lint, severity: Severity::Error,
+        title: "Object does not match the Kubernetes schema",
+        help: "The rendered object fails the Kubernetes API schema of the target version (checked offline): a wrong type (`replicas: \"2\"`), a missing required field, a value outside the allowed set. The API server would reject it." },
     Rule { id: "lint/duplicate-object", stage: Stage::Lint, severity: Severity::Error,
         title: "Object defined twice",
         help: "Two rendered objects have the same apiVersion group, kind, namespace and name; the second overwrites the first on install." },
@@ -223,14 +229,35 @@ pub fn check_chart(chart: &Chart, dir: &str) -> Vec<Finding> {
     out
 }
 
-/// DNS-1123 subdomain.
-fn valid_name(n: &str) -> bool {
-    !n.is_empty()
-        && n.len() <= 253
-        && n.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
-        && n.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && n.ends_with(|c: char| c.is_ascii_alphanumeric())
+/// Kubernetes name validation per kind: RBAC objects allow any path segment (`a:b` is common),
+/// Services and Namespaces need DNS labels, everything else a DNS-1123 subdomain.
+fn valid_name(kind: &str, n: &str) -> bool {
+    let label_chars = |n: &str| {
+        n.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    let alnum_ends = |n: &str| {
+        n.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && n.ends_with(|c: char| c.is_ascii_alphanumeric())
+    };
+    match kind {
+        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => {
+            !n.is_empty() && n != "." && n != ".." && !n.contains('/') && !n.contains('%')
+        }
+        "Service" => {
+            n.len() <= 63
+                && label_chars(n)
+                && alnum_ends(n)
+                && n.starts_with(|c: char| c.is_ascii_lowercase())
+        }
+        "Namespace" => n.len() <= 63 && label_chars(n) && alnum_ends(n),
+        _ => {
+            n.len() <= 253
+                && n.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+                && alnum_ends(n)
+        }
+    }
 }
 
 fn str_at(v: &gotpl::Value, path: &[&str]) -> Option<String> {
@@ -255,6 +282,7 @@ pub fn object_ref(doc: &gotpl::Value) -> ObjectRef {
 pub fn check_objects(docs: &[Rendered], kube: (u32, u32), chart: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut seen: HashMap<(String, String, String, String), usize> = HashMap::new();
+    let schemas = kschema::for_version(kube);
     for (i, r) in docs.iter().enumerate() {
         let loc = at(&r.path, r.line, None);
         let doc = match &r.doc {
@@ -271,6 +299,30 @@ pub fn check_objects(docs: &[Rendered], kube: (u32, u32), chart: Option<&str>) -
             Ok(d) => d,
         };
         let o = object_ref(doc);
+        if let Some(errors) = schemas.validate(&crate::render::schema::to_json(doc)) {
+            for (path, msg) in errors {
+                let line = r
+                    .src
+                    .as_deref()
+                    .and_then(|s| locate::field_line(s, r.line.unwrap_or(1), &path))
+                    .or(r.line);
+                let mut f = finding(
+                    "lint/k8s-schema",
+                    format!("{} {:?}: {msg}", o.kind, o.name),
+                    at(&r.path, line, None),
+                    chart,
+                );
+                f.fingerprint = fingerprint(&[
+                    "lint/k8s-schema",
+                    &r.path,
+                    &o.kind,
+                    &o.name,
+                    &path.join("/"),
+                ]);
+                f.object = Some(o.clone());
+                out.push(f);
+            }
+        }
         let mut push = |id: &str, msg: String| {
             let mut f = finding(id, msg, loc.clone(), chart);
             f.object = Some(o.clone());
@@ -285,7 +337,7 @@ pub fn check_objects(docs: &[Rendered], kube: (u32, u32), chart: Option<&str>) -
             push("lint/missing-kind", format!("object {missing} is missing"));
             continue;
         }
-        if !valid_name(&o.name)
+        if !valid_name(&o.kind, &o.name)
             && !(o.name.is_empty() && str_at(doc, &["metadata", "generateName"]).is_some())
         {
             push(
@@ -342,7 +394,17 @@ mod tests {
             text: text.into(),
             doc: gotpl::yaml::load(text).map_err(|e| e.to_string()),
             line: Some(1),
+            src: Some(text.into()),
         }
+    }
+
+    #[test]
+    fn names_by_kind() {
+        assert!(valid_name("ClusterRole", "rel-cert-manager:leaderelection"));
+        assert!(!valid_name("ConfigMap", "a:b") && !valid_name("ConfigMap", "Upper"));
+        assert!(valid_name("ConfigMap", "a.b-c"));
+        assert!(!valid_name("Service", "1abc") && !valid_name("Service", "a.b"));
+        assert!(!valid_name("Namespace", &"a".repeat(64)));
     }
 
     #[test]
@@ -359,6 +421,7 @@ mod tests {
             rendered("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\n"),
             rendered("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\n"),
             rendered("a: [1\n"),
+            rendered("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: \"80\"\n"),
         ];
         let f = check_objects(&docs, (1, 30), Some("c"));
         let ids: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
@@ -369,8 +432,14 @@ mod tests {
                 "lint/deprecated-api",
                 "lint/missing-kind",
                 "lint/duplicate-object",
-                "lint/invalid-yaml"
+                "lint/invalid-yaml",
+                "lint/k8s-schema"
             ]
+        );
+        assert_eq!(
+            f[5].location.as_ref().unwrap().line,
+            Some(7),
+            "points at the port line"
         );
         // Before its removal the old CronJob API is fine.
         assert!(check_objects(&docs[..1], (1, 24), None)

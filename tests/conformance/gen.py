@@ -376,7 +376,10 @@ def short(s, n=400):
 
 
 def helm_version(helm):
-    p = subprocess.run([helm, "version", "--short"], capture_output=True, text=True)
+    try:
+        p = subprocess.run([helm, "version", "--short"], capture_output=True, text=True)
+    except OSError:
+        return ""
     return p.stdout.strip()
 
 
@@ -403,7 +406,13 @@ def main():
 
     ver = helm_version(args.helm)
     if not ver:
-        sys.exit(f"cannot run {args.helm}")
+        sys.exit(f"cannot run {args.helm} (set HELM=/path/to/helm; ../shared/tools/get-helm.sh installs v4.1.4)")
+    vfile = os.path.join(HERE, "helm-version.txt")
+    if os.path.exists(vfile):
+        with open(vfile, encoding="utf-8") as f:
+            recorded = f.read().strip()
+        if recorded and recorded != ver:
+            print(f"warning: expectations were recorded with helm {recorded}, this is {ver}", file=sys.stderr)
     files = args.files or sorted(
         os.path.join(CASES_DIR, f) for f in os.listdir(CASES_DIR) if f.endswith(".txt")
     )

@@ -1085,3 +1085,419 @@ pub(crate) mod stack_probe {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::template::{Options, Templates};
+    use crate::value::Value;
+    use std::collections::BTreeMap;
+
+    /// Values shaped like helm's: numbers are float64, `Values` is a map.
+    fn data() -> Value {
+        let mut a = BTreeMap::new();
+        a.insert("b".to_string(), Value::str("hello"));
+        a.insert("num".to_string(), Value::Float(80.0));
+        a.insert("big".to_string(), Value::Float(1e6));
+        a.insert("nul".to_string(), Value::Nil);
+        a.insert(
+            "list".to_string(),
+            Value::list(vec![Value::str("x"), Value::str("y"), Value::str("z")]),
+        );
+        let mut m = BTreeMap::new();
+        m.insert("z".to_string(), Value::Float(1.0));
+        m.insert("a".to_string(), Value::Float(2.0));
+        a.insert("m".to_string(), Value::map(m));
+        let mut item = BTreeMap::new();
+        item.insert("name".to_string(), Value::str("one"));
+        a.insert(
+            "items".to_string(),
+            Value::list(vec![Value::map(item), Value::Nil]),
+        );
+        let mut top = BTreeMap::new();
+        top.insert("Values".to_string(), Value::map(a));
+        Value::map(top)
+    }
+
+    fn render(src: &str) -> Result<String, String> {
+        let mut set = Templates::new();
+        set.add("c/templates/t.yaml", src)
+            .map_err(|e| e.to_string())?;
+        let mut run = set.run(&Options::default());
+        run.execute("c/templates/t.yaml", &data())
+            .map_err(|e| e.to_string())
+    }
+
+    fn ok(src: &str) -> String {
+        render(src).unwrap_or_else(|e| panic!("{src}: {e}"))
+    }
+
+    fn err(src: &str) -> String {
+        match render(src) {
+            Ok(s) => panic!("{src}: expected an error, got {s:?}"),
+            Err(e) => e,
+        }
+    }
+
+    // Expectations below were checked against helm v4.1.4 (`helm template`).
+
+    #[test]
+    fn text_trim_and_comments() {
+        assert_eq!(
+            ok("a{{ .Values.b }}b{{ .Values.nope }}"),
+            "ahellob<no value>"
+        );
+        assert_eq!(ok("{{/* comment */}}a  {{- /* c2 */ -}}  b"), "ab");
+        assert_eq!(ok("x  {{- 3 -}}  y {{- 4}} z {{5 -}} w"), "x3y4 z 5w");
+        assert_eq!(
+            ok("{{ if true }}\n  x\n{{- else }}\n  y\n{{- end }}"),
+            "\n  x"
+        );
+    }
+
+    #[test]
+    fn missing_values_and_nil_pointers() {
+        assert_eq!(
+            ok("{{ .Values.missing }}|{{ .Values.nul }}|"),
+            "<no value>|<no value>|"
+        );
+        assert_eq!(
+            ok("{{ $x := .Values.missing }}{{ $x.sub }}ok"),
+            "<no value>ok"
+        );
+        assert_eq!(ok("{{ (.Values.missing).sub }}ok"), "<no value>ok");
+        assert_eq!(
+            err("a\nb {{ .Values.missing.x }}"),
+            "template: c/templates/t.yaml:2:12: executing \"c/templates/t.yaml\" at <.Values.missing.x>: nil pointer evaluating interface {}.x"
+        );
+        assert_eq!(
+            err("{{ .Values.list.x }}"),
+            "template: c/templates/t.yaml:1:10: executing \"c/templates/t.yaml\" at <.Values.list.x>: can't evaluate field x in type interface {}"
+        );
+        assert_eq!(
+            err("{{ range $i, $v := .Values.items }}{{ $v.name }}{{ end }}"),
+            "template: c/templates/t.yaml:1:40: executing \"c/templates/t.yaml\" at <$v.name>: nil pointer evaluating interface {}.name"
+        );
+        assert_eq!(
+            err("{{ (1).x }}"),
+            "template: c/templates/t.yaml:1:4: executing \"c/templates/t.yaml\" at <1>: can't evaluate field x in type int"
+        );
+        assert_eq!(
+            err("{{ .Values.b \"x\" }}"),
+            "template: c/templates/t.yaml:1:10: executing \"c/templates/t.yaml\" at <.Values.b>: b is not a method but has arguments"
+        );
+    }
+
+    #[test]
+    fn range_forms() {
+        assert_eq!(
+            ok("{{ range $i, $v := .Values.list }}{{ $i }}={{ $v }},{{ end }}"),
+            "0=x,1=y,2=z,"
+        );
+        assert_eq!(
+            ok("{{ range $k, $v := .Values.m }}{{ $k }}={{ $v }},{{ end }}"),
+            "a=2,z=1,"
+        );
+        assert_eq!(ok("{{ range 3 }}{{ . }}{{ end }}"), "012");
+        assert_eq!(
+            ok("{{ range .Values.missing }}x{{ else }}empty{{ end }}"),
+            "empty"
+        );
+        assert_eq!(
+            ok("{{- range $i, $e := .Values.list }}{{ if eq $i 1 }}{{ continue }}{{ end }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ $e }}{{ end }}"),
+            "x"
+        );
+        assert_eq!(
+            err("{{ range .Values.num }}{{ . }}{{ end }}"),
+            "template: c/templates/t.yaml:1:16: executing \"c/templates/t.yaml\" at <.Values.num>: range can't iterate over 80"
+        );
+        assert!(err("{{ range $i, $v := 3 }}{{ end }}")
+            .ends_with("can't use 3 to iterate over more than one variable"));
+    }
+
+    #[test]
+    fn control_and_variables() {
+        assert_eq!(
+            ok("{{ if .Values.missing }}a{{ else if .Values.b }}b{{ else }}c{{ end }}"),
+            "b"
+        );
+        assert_eq!(
+            ok("{{ with .Values.missing }}x{{ else with .Values.m }}{{ .a }}{{ end }}"),
+            "2"
+        );
+        assert_eq!(
+            ok("{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ end }}{{ $x }}"),
+            "2"
+        );
+        assert_eq!(
+            ok("{{ with $x := .Values.missing }}a{{ else }}{{ $x }}b{{ end }}"),
+            "<no value>b"
+        );
+        assert_eq!(ok("{{ $i := 9 }}{{ $v := \"\" }}{{ range $i, $v = .Values.list }}{{ end }}{{ $i }}{{ $v }}"), "2z");
+        assert_eq!(
+            ok("{{ range .Values.list }}{{ $.Values.b }}{{ end }}"),
+            "hellohellohello"
+        );
+        assert_eq!(
+            err("{{ $x = 1 }}"),
+            "template: c/templates/t.yaml:1:8: executing \"c/templates/t.yaml\" at <1>: undefined variable: $x"
+        );
+    }
+
+    #[test]
+    fn and_or_short_circuit_and_comparisons() {
+        assert_eq!(
+            ok("{{ and 1 0 2 }}|{{ or 0 \"\" \"x\" }}|{{ and 1 2 }}|{{ or 0 false }}|{{ not 0 }}"),
+            "0|x|2|false|true"
+        );
+        assert_eq!(ok("{{ or 1 (fail \"short\") }}"), "1");
+        assert_eq!(
+            err("{{ eq .Values.num 80 }}"),
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <eq .Values.num 80>: error calling eq: incompatible types for comparison"
+        );
+        assert_eq!(
+            ok("{{ eq .Values.num 80.0 }}|{{ ne 1 2 }}|{{ lt 1 2 }}|{{ ge \"a\" \"b\" }}"),
+            "true|true|true|false"
+        );
+        assert_eq!(ok("{{ eq .Values.missing \"x\" }}"), "false");
+        assert!(err("{{ and }}").ends_with("wrong number of args for and: want at least 1 got 0"));
+    }
+
+    #[test]
+    fn builtins() {
+        assert_eq!(
+            ok("{{ len .Values.list }}|{{ len \"héllo\" }}|{{ len .Values.m }}"),
+            "3|6|2"
+        );
+        assert!(err("{{ len .Values.missing }}").ends_with("error calling len: len of nil pointer"));
+        assert_eq!(
+            ok("{{ index .Values.list 1 }}|{{ index .Values \"m\" \"a\" }}|{{ index \"abc\" 1 }}"),
+            "y|2|98"
+        );
+        assert!(err("{{ index .Values.list 5 }}")
+            .ends_with("error calling index: index out of range: 5"));
+        assert!(err("{{ index .Values \"missing\" \"x\" }}").ends_with("index of nil pointer"));
+        assert_eq!(
+            ok("{{ html \"<a href='x'>&</a>\" }}"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;"
+        );
+        assert_eq!(ok("{{ urlquery \"a b&c\" }}"), "a+b%26c");
+        assert_eq!(
+            err("{{ call .Values.b }}"),
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <call .Values.b>: error calling call: non-function .Values.b of type string"
+        );
+    }
+
+    #[test]
+    fn literals() {
+        assert_eq!(
+            ok("{{ 1e3 }}|{{ 0x1F }}|{{ 1_000 }}|{{ 'a' }}|{{ 0o17 }}|{{ 0b101 }}|{{ 017 }}|{{ -5 }}|{{ \"\\u00e9\" }}|{{ `raw\\n` }}"),
+            "1000|31|1000|97|15|5|15|-5|é|raw\\n"
+        );
+        assert_eq!(ok("{{ 9223372036854775807 }}"), "9223372036854775807");
+        assert!(err("{{ 9223372036854775808 }}").ends_with("9223372036854775808 overflows int"));
+        assert_eq!(
+            err("{{ 99999999999999999999 }}"),
+            "template: c/templates/t.yaml:1: integer overflow: \"99999999999999999999\""
+        );
+        assert_eq!(
+            err("{{ 'ab' }}"),
+            "template: c/templates/t.yaml:1: malformed character constant: 'ab'"
+        );
+    }
+
+    #[test]
+    fn parse_errors() {
+        for (src, msg) in [
+            ("{{ nofunc 1 }}", "function \"nofunc\" not defined"),
+            (
+                "{{ if false }}{{ nofunc }}{{ end }}",
+                "function \"nofunc\" not defined",
+            ),
+            ("{{ end }}", "unexpected {{end}}"),
+            ("{{ else }}", "unexpected {{else}}"),
+            ("{{ .Values.x }", "unexpected \"}\" in operand"),
+            ("{{ .Values.x", "unclosed action"),
+            ("{{ $undefined }}", "undefined variable \"$undefined\""),
+            (
+                "{{ \"x\" | 1 }}",
+                "non executable command in pipeline stage 2",
+            ),
+            ("{{ if }}x{{ end }}", "missing value for if"),
+            (
+                "{{ range $a, $b, $c := . }}{{ end }}",
+                "too many declarations in range",
+            ),
+            ("{{/* unclosed", "unclosed comment"),
+            ("{{/* a */ .x }}", "comment ends before closing delimiter"),
+            ("{{ break }}", "{{break}} outside {{range}}"),
+            (
+                "{{ range . }}{{ break 1 }}{{ end }}",
+                "unexpected \"1\" in {{break}}",
+            ),
+            (
+                "{{ define \"x\" }}a{{ end }}{{ define \"x\" }}b{{ end }}",
+                "template: multiple definition of template \"x\"",
+            ),
+            (
+                "{{ define \"x\" }}{{ else }}{{ end }}",
+                "unexpected {{else}} in define clause",
+            ),
+            (
+                "{{ if 1 }}{{ else }}{{ else }}{{ end }}",
+                "expected end; found {{else}}",
+            ),
+            (
+                "{{ range . }}{{ else if 1 }}{{ end }}",
+                "unexpected <if> in input",
+            ),
+            ("{{ \"bad \\q\" }}", "invalid syntax"),
+            ("{{ if 1 }}", "unexpected EOF"),
+        ] {
+            assert_eq!(
+                err(src),
+                format!("template: c/templates/t.yaml:1: {msg}"),
+                "{src}"
+            );
+        }
+        assert_eq!(
+            err("a\n\n{{ if 1 }}\n{{ nofunc }}"),
+            "template: c/templates/t.yaml:4: function \"nofunc\" not defined"
+        );
+    }
+
+    #[test]
+    fn templates_include_tpl() {
+        assert_eq!(ok("{{ define \"t1\" }}T1({{ . }}){{ end }}{{ template \"t1\" \"arg\" }}{{ template \"t1\" }}"), "T1(arg)T1(<no value>)");
+        assert_eq!(
+            ok("{{ block \"blk\" . }}default {{ .Values.b }}{{ end }}"),
+            "default hello"
+        );
+        assert_eq!(
+            err("{{ template \"nope\" }}"),
+            "template: c/templates/t.yaml:1:12: executing \"c/templates/t.yaml\" at <{{template \"nope\"}}>: template \"nope\" not defined"
+        );
+        assert_eq!(
+            err("{{ include \"nope\" . }}"),
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <include \"nope\" .>: error calling include: template: no template \"nope\" associated with template \"gotpl\""
+        );
+        assert_eq!(
+            ok("{{ tpl \"{{ .Values.b }}-{{ .Values.missing }}\" . }}"),
+            "hello-"
+        );
+        assert_eq!(
+            ok("{{ tpl \"{{ define \\\"in\\\" }}IN{{ end }}{{ include \\\"in\\\" . }}\" . }}"),
+            "IN"
+        );
+        assert_eq!(
+            err("{{ tpl \"{{ .Values.missing.x }}\" . }}"),
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <tpl \"{{ .Values.missing.x }}\" .>: error calling tpl: error during tpl function execution for \"{{ .Values.missing.x }}\": template: gotpl:1:10: executing \"gotpl\" at <.Values.missing.x>: nil pointer evaluating interface {}.x"
+        );
+        assert!(err("{{ tpl \"{{ nofunc }}\" . }}").ends_with("error calling tpl: cannot parse template \"{{ nofunc }}\": template: gotpl:1: function \"nofunc\" not defined"));
+        let e = err("{{ required \"need it\" .Values.missing }}");
+        assert!(
+            e.ends_with("error calling required: HELM_ERR_STARTneed itHELM_ERR_END"),
+            "{e}"
+        );
+        assert!(err("{{ fail \"boom\" }}").ends_with("HELM_ERR_STARTboomHELM_ERR_END"));
+        assert_eq!(ok("{{ lookup \"v1\" \"Pod\" \"ns\" \"n\" | len }}"), "0");
+    }
+
+    #[test]
+    fn recursion_limits() {
+        let e = std::thread::Builder::new()
+            .stack_size(super::STACK_BYTES)
+            .spawn(|| {
+                (
+                    render("{{ define \"loop\" }}{{ include \"loop\" . }}{{ end }}{{ include \"loop\" . }}"),
+                    render("{{ define \"l2\" }}{{ template \"l2\" . }}{{ end }}{{ template \"l2\" . }}"),
+                )
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(e.0.unwrap_err().ends_with(
+            "rendering template has a nested reference name: loop: unable to execute template"
+        ));
+        assert_eq!(
+            e.1.unwrap_err(),
+            "template: c/templates/t.yaml:1:29: executing \"l2\" at <{{template \"l2\" .}}>: exceeded maximum template depth (100000)"
+        );
+    }
+
+    #[test]
+    fn later_define_replaces_earlier_unless_empty() {
+        let mut set = Templates::new();
+        set.add("a", "{{ define \"x\" }}first{{ end }}").unwrap();
+        set.add(
+            "b",
+            "{{ define \"x\" }}second{{ end }}{{ define \"y\" }}y{{ end }}",
+        )
+        .unwrap();
+        set.add(
+            "c",
+            "{{ define \"y\" }} {{ end }}{{ template \"x\" }}{{ template \"y\" }}",
+        )
+        .unwrap();
+        assert_eq!(
+            set.run(&Options::default())
+                .execute("c", &Value::Nil)
+                .unwrap(),
+            "secondy"
+        );
+        assert!(set.has("x") && set.has("a") && !set.has("z"));
+    }
+
+    #[test]
+    fn output_cap_and_steps() {
+        let mut set = Templates::new();
+        set.add("t", "{{ range 100000 }}xxxxxxxxxx{{ end }}")
+            .unwrap();
+        let opts = Options {
+            max_output: 1000,
+            ..Options::default()
+        };
+        let e = set.run(&opts).execute("t", &Value::Nil).unwrap_err();
+        assert!(
+            e.message.contains("output exceeds the limit of 1000 bytes"),
+            "{e}"
+        );
+        let opts = Options {
+            max_steps: 1000,
+            ..Options::default()
+        };
+        let e = set.run(&opts).execute("t", &Value::Nil).unwrap_err();
+        assert!(e.message.contains("steps"), "{e}");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        // Deterministic pseudo-random inputs built from template-ish fragments.
+        let frags = [
+            "{{", "}}", "{{-", "-}}", " ", "(", ")", "|", "$x", ":=", "=", ".a", ".", "\"s\"",
+            "`r`", "'c'", "1", "0x", "if", "else", "end", "range", "with", "define", "template",
+            "block", "\"n\"", "break", "continue", "/*", "*/", "and", "or", "len", "index",
+            "include", "tpl", "nil", "true", ",", "\n", "é", "\\", "1e", "-", "print", "$", "eq",
+            "not",
+        ];
+        let mut state = 0x1234_5678_9abc_def0u64;
+        for _ in 0..3000 {
+            let mut src = String::new();
+            let n = (super::splitmix(&mut state) % 30) as usize;
+            for _ in 0..n {
+                src.push_str(frags[(super::splitmix(&mut state) % frags.len() as u64) as usize]);
+            }
+            let _ = render(&src);
+        }
+        // Deep nesting is bounded, not a stack overflow.
+        // Deep nesting is bounded, not a stack overflow, even on a 2 MiB thread.
+        let deep = format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000));
+        assert!(err(&deep).ends_with("max expression depth exceeded"));
+        let deep_if = "{{ if 1 }}".repeat(5000);
+        assert!(err(&deep_if).ends_with("max expression depth exceeded"));
+        let n = crate::parse::MAX_DEPTH - 1;
+        let ok_parens = format!("{{{{ {}1{} }}}}", "(".repeat(n), ")".repeat(n));
+        assert_eq!(ok(&ok_parens), "1");
+        let ok_ifs = format!("{}x{}", "{{ if 1 }}".repeat(n), "{{ end }}".repeat(n));
+        assert_eq!(ok(&ok_ifs), "x");
+    }
+}

@@ -247,9 +247,91 @@ fn convert(v: &::toml::Value) -> Value {
         ::toml::Value::Integer(i) => Value::Int64(*i),
         ::toml::Value::Float(f) => Value::Float(*f),
         ::toml::Value::Boolean(b) => Value::Bool(*b),
-        ::toml::Value::Datetime(d) => Value::from(d.to_string()),
+        ::toml::Value::Datetime(d) => Value::Object(std::rc::Rc::new(TomlTime::new(d))),
         ::toml::Value::Array(a) => Value::list(a.iter().map(convert).collect()),
         ::toml::Value::Table(t) => Value::Map(convert_table(t)),
+    }
+}
+
+/// A TOML datetime as BurntSushi decodes it: a Go `time.Time` (local kinds get the zones
+/// `datetime-local`, `date-local`, `time-local` at offset 0).
+struct TomlTime {
+    /// `time.Time.String()`.
+    text: String,
+    /// RFC 3339 with nanoseconds, as `json.Marshal` writes a `time.Time`.
+    json: String,
+}
+
+impl TomlTime {
+    fn new(d: &::toml::value::Datetime) -> TomlTime {
+        let (y, mo, da) = d
+            .date
+            .map(|x| (x.year, x.month, x.day))
+            .unwrap_or((0, 1, 1));
+        let (h, mi, se, ns) = d
+            .time
+            .map(|t| {
+                (
+                    t.hour,
+                    t.minute,
+                    t.second.unwrap_or(0),
+                    t.nanosecond.unwrap_or(0),
+                )
+            })
+            .unwrap_or((0, 0, 0, 0));
+        let (offset_min, zone): (i32, String) = match (d.offset, d.date.is_some(), d.time.is_some())
+        {
+            (Some(::toml::value::Offset::Z), _, _) => (0, "UTC".into()),
+            (Some(::toml::value::Offset::Custom { minutes }), _, _) => {
+                let m = i32::from(minutes);
+                (m, format_offset(m, false))
+            }
+            (None, true, true) => (0, "datetime-local".into()),
+            (None, true, false) => (0, "date-local".into()),
+            (None, false, _) => (0, "time-local".into()),
+        };
+        let frac = if ns == 0 {
+            String::new()
+        } else {
+            format!(".{ns:09}").trim_end_matches('0').to_string()
+        };
+        let text = format!(
+            "{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{se:02}{frac} {} {zone}",
+            format_offset(offset_min, false)
+        );
+        let json_zone = if offset_min == 0 {
+            "Z".to_string()
+        } else {
+            format_offset(offset_min, true)
+        };
+        let json = format!("{y:04}-{mo:02}-{da:02}T{h:02}:{mi:02}:{se:02}{frac}{json_zone}");
+        TomlTime { text, json }
+    }
+}
+
+/// `-0700` (or `-07:00` with a colon).
+fn format_offset(minutes: i32, colon: bool) -> String {
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let m = minutes.abs();
+    if colon {
+        format!("{sign}{:02}:{:02}", m / 60, m % 60)
+    } else {
+        format!("{sign}{:02}{:02}", m / 60, m % 60)
+    }
+}
+
+impl crate::value::Object for TomlTime {
+    fn type_name(&self) -> &str {
+        "time.Time"
+    }
+    fn field(&self, _name: &str) -> Option<Result<Value, String>> {
+        None
+    }
+    fn print(&self) -> String {
+        self.text.clone()
+    }
+    fn to_plain(&self) -> Value {
+        Value::from(self.json.as_str())
     }
 }
 
@@ -279,5 +361,28 @@ mod tests {
         );
         let e = from_toml("a = ").err().unwrap_or_default();
         assert!(e.starts_with("toml: line 1"), "{e}");
+        // Verified with helm: `{{ $v }}` / `typeOf` / `toJson` of decoded datetimes.
+        let m = from_toml("a = 1979-05-27T07:32:00Z\nb = 1979-05-27T00:32:00.999999-07:00\nc = 1979-05-27T07:32:00\nd = 1979-05-27\ne = 07:32:00").unwrap();
+        let shown: Vec<String> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(|k| match m.get(k) {
+                Some(Value::Object(o)) => format!("{}|{}", o.print(), o.type_name()),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "1979-05-27 07:32:00 +0000 UTC|time.Time",
+                "1979-05-27 00:32:00.999999 -0700 -0700|time.Time",
+                "1979-05-27 07:32:00 +0000 datetime-local|time.Time",
+                "1979-05-27 00:00:00 +0000 date-local|time.Time",
+                "0000-01-01 07:32:00 +0000 time-local|time.Time",
+            ]
+        );
+        assert_eq!(
+            crate::json::to_json(&Value::Map(m)).unwrap(),
+            r#"{"a":"1979-05-27T07:32:00Z","b":"1979-05-27T00:32:00.999999-07:00","c":"1979-05-27T07:32:00Z","d":"1979-05-27T00:00:00Z","e":"0000-01-01T07:32:00Z"}"#
+        );
     }
 }

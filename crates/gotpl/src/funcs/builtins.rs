@@ -20,25 +20,12 @@ pub const FUNCS: &[FuncDef] = funcs![
     "ge"(Any, Any) => ge,
     "printf"(Str, ...Any) => printf,
     "call"(Any, ...Any) => call,
+    "print"(...Any) => print,
+    "println"(...Any) => println,
+    "html"(...Any) => html,
+    "js"(...Any) => js,
+    "urlquery"(...Any) => urlquery,
 ];
-
-/// The variadic-only builtins (the `funcs!` macro needs at least one fixed parameter).
-pub const VARIADIC: &[FuncDef] = &[
-    variadic("print", print),
-    variadic("println", println),
-    variadic("html", html),
-    variadic("js", js),
-    variadic("urlquery", urlquery),
-];
-
-const fn variadic(name: &'static str, call: crate::func::FuncImpl) -> FuncDef {
-    FuncDef {
-        name,
-        params: &[],
-        variadic: Some(crate::func::Param::Any),
-        call,
-    }
-}
 
 type R = Result<Value, String>;
 

@@ -31,6 +31,19 @@ pub fn is_empty(v: &Value) -> bool {
     }
 }
 
+const MAX_DEPTH: usize = 500;
+
+fn too_deep(v: &Value, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    match v {
+        Value::List(l) => l.items.iter().any(|x| too_deep(x, depth + 1)),
+        Value::Map(m) => m.borrow().values().any(|x| too_deep(x, depth + 1)),
+        _ => false,
+    }
+}
+
 fn default(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     match a.get(1) {
         Some(given) if !is_empty(given) => Ok(given.clone()),
@@ -66,6 +79,10 @@ fn ternary(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 fn deep_copy(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     if a[0].is_nil() {
         return Err("reflect: call of reflect.Value.Type on zero Value".into());
+    }
+    // `set $m "self" $m` makes a cycle; Go would recurse until its stack dies.
+    if too_deep(&a[0], 0) {
+        return Err("deepCopy: value is nested too deeply (cyclic?)".into());
     }
     Ok(a[0].deep_copy())
 }
@@ -112,6 +129,10 @@ mod tests {
             run("deepCopy", &[Value::Nil]),
             "ERR reflect: call of reflect.Value.Type on zero Value"
         );
+        let cyc = crate::value::Map::new();
+        cyc.insert("self", Value::Map(cyc.clone()));
+        assert!(run("deepCopy", &[Value::Map(cyc.clone())]).starts_with("ERR deepCopy"));
+        cyc.remove("self");
         let l = Value::str_list(["a"]);
         assert_eq!(
             call(FUNCS, "deepCopy", &[l]).unwrap().type_name(),

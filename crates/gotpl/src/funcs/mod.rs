@@ -32,7 +32,6 @@ pub fn tables() -> Vec<&'static [FuncDef]> {
     vec![
         // Task A: text/template builtins first, so sprig may override them.
         builtins::FUNCS,
-        builtins::VARIADIC,
         // Task B (sprig strings, conversions, lists, dicts, math, defaults, reflection).
         strings::FUNCS,
         conv::FUNCS,

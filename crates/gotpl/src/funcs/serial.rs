@@ -129,10 +129,9 @@ fn from_json(_: &mut dyn Host, args: &[Value]) -> Result<Value, String> {
     }))
 }
 
+/// sprig's `mustFromJson`: `json.Unmarshal` into `interface{}` (any JSON value), errors fail.
 fn must_from_json(_: &mut dyn Host, args: &[Value]) -> Result<Value, String> {
-    json::from_json_map(arg_str(args))
-        .map(Value::Map)
-        .map_err(|e| e.0)
+    json::from_json(arg_str(args)).map_err(|e| e.0)
 }
 
 fn from_json_array(_: &mut dyn Host, args: &[Value]) -> Result<Value, String> {
@@ -142,8 +141,12 @@ fn from_json_array(_: &mut dyn Host, args: &[Value]) -> Result<Value, String> {
     })
 }
 
-/// helm returns the encoder's error text as the result.
+/// helm returns the encoder's error text as the result; a nil argument panics in reflect,
+/// which text/template reports as a call error.
 fn to_toml(_: &mut dyn Host, args: &[Value]) -> Result<Value, String> {
+    if arg(args).is_nil() {
+        return Err("reflect: call of reflect.Value.Type on zero Value".into());
+    }
     Ok(Value::from(toml::to_toml(arg(args)).unwrap_or_else(|e| e)))
 }
 

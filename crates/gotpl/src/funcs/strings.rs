@@ -154,11 +154,12 @@ fn trim(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 }
 
 fn upper(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    s(arg_str(a, 0).to_uppercase())
+    // Go maps rune by rune with simple case mappings: "ß" stays "ß", no final-sigma rule.
+    s(arg_str(a, 0).chars().map(to_upper_char).collect::<String>())
 }
 
 fn lower(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    s(arg_str(a, 0).to_lowercase())
+    s(arg_str(a, 0).chars().map(to_lower_char).collect::<String>())
 }
 
 /// Unicode title case of one character (differs from upper case only for digraphs).
@@ -188,6 +189,9 @@ fn to_upper_char(c: char) -> char {
 }
 
 fn to_lower_char(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i'; // Go's simple mapping of "İ"; Rust's full mapping adds a combining dot
+    }
     let mut u = c.to_lowercase();
     match (u.next(), u.next()) {
         (Some(x), None) => x,
@@ -249,7 +253,10 @@ fn substr(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     } else {
         (start, end)
     };
-    if hi < 0 || hi > len {
+    if hi < 0 {
+        return Err(format!("runtime error: slice bounds out of range [:{hi}]"));
+    }
+    if hi > len {
         return Err(format!(
             "runtime error: slice bounds out of range [:{hi}] with length {len}"
         ));
@@ -461,7 +468,7 @@ fn lower_joined(st: &str, conn: char) -> String {
                 if prev == Some(Tok::Letters) || (prev == Some(Tok::Number) && !glued) {
                     out.push(conn);
                 }
-                out.push_str(&w.to_lowercase());
+                out.extend(w.chars().map(to_lower_char));
             }
             Tok::Number => {
                 after_punct = false;
@@ -974,6 +981,14 @@ mod tests {
             ("trimSuffix", vec![st("x"), st("ax")], "a"),
             ("trimPrefix", vec![st("x"), st("xa")], "a"),
             ("upper", vec![st("aé")], "AÉ"),
+            ("upper", vec![st("ßﬁéǆΣ")], "ßﬁÉǄΣ"),
+            ("lower", vec![st("İΣẞǅ")], "iσßǆ"),
+            ("swapcase", vec![st("ßİǅ")], "ßiǆ"),
+            (
+                "substr",
+                vec![i(-5), i(-5), st("abc")],
+                "ERR runtime error: slice bounds out of range [:-5]",
+            ),
             ("hello", vec![], "Hello!"),
             ("randAlpha", vec![i(-1)], ""),
         ];

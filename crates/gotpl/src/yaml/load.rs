@@ -197,10 +197,19 @@ enum Frame {
         map: BTreeMap<String, Value>,
         spans: HashMap<String, SpanNode>,
         /// The pending key: its string form (None for a `<<` merge key) and position.
-        key: Option<(Option<String>, Loc)>,
+        key: Option<(PendingKey, Loc)>,
         start: Loc,
         count: u64,
     },
+}
+
+/// A mapping key waiting for its value.
+enum PendingKey {
+    Key(String),
+    /// `<<`
+    Merge,
+    /// A key sigs.k8s.io/yaml can't stringify: the message, to be completed with the value.
+    Bad(YamlError),
 }
 
 struct Builder {
@@ -209,6 +218,13 @@ struct Builder {
     anchors: HashMap<usize, Built>,
     decode_count: u64,
     alias_count: u64,
+    /// go-yaml parses a whole document before decoding it, and sigs.k8s.io/yaml converts to
+    /// JSON after that: so a syntax error anywhere beats a decoding error, which beats a
+    /// conversion error. The first of each kind waits here until the document ends.
+    decode_err: Option<YamlError>,
+    /// Keys are stringified before the JSON encoding meets `.inf`/`.nan`.
+    key_err: Option<YamlError>,
+    conv_err: Option<YamlError>,
 }
 
 fn loc_of(m: &saphyr_parser::Marker) -> Loc {
@@ -468,22 +484,38 @@ impl Builder {
                 match key.take() {
                     None => {
                         // This node is a key.
-                        let Some((resolved, raw)) = key_info else {
-                            return Err(err_at(
+                        let k = match key_info {
+                            None => PendingKey::Bad(err_at(
                                 span.value.line,
                                 span.value.col,
-                                "yaml: invalid map key: non-scalar key".into(),
-                            ));
-                        };
-                        let k = if resolved == Resolved::Merge {
-                            None
-                        } else {
-                            Some(key_string(&resolved, &raw, span.value)?)
+                                format!("yaml: invalid map key: {}", go_sharp_v(&value)),
+                            )),
+                            Some((Resolved::Merge, _)) => PendingKey::Merge,
+                            Some((resolved, raw)) => {
+                                match key_string(&resolved, &raw, span.value) {
+                                    Ok(k) => PendingKey::Key(k),
+                                    Err(e) => PendingKey::Bad(e),
+                                }
+                            }
                         };
                         *key = Some((k, span.value));
                         Ok(None)
                     }
-                    Some((Some(k), kloc)) => {
+                    Some((PendingKey::Bad(mut e), _)) => {
+                        if e.message.starts_with("unsupported map key") {
+                            e.message.push_str(&go_sharp_v(&value));
+                        }
+                        let slot = if e.message.starts_with("yaml:") {
+                            &mut self.decode_err
+                        } else {
+                            &mut self.key_err
+                        };
+                        if slot.is_none() {
+                            *slot = Some(e);
+                        }
+                        Ok(None)
+                    }
+                    Some((PendingKey::Key(k), kloc)) => {
                         if self.spans {
                             let mut span = span;
                             span.key = Some(kloc);
@@ -492,8 +524,12 @@ impl Builder {
                         map.insert(k, value);
                         Ok(None)
                     }
-                    Some((None, kloc)) => {
-                        merge_into(map, spans, value, span, kloc, self.spans)?;
+                    Some((PendingKey::Merge, kloc)) => {
+                        if let Err(e) = merge_into(map, spans, value, span, kloc, self.spans) {
+                            if self.decode_err.is_none() {
+                                self.decode_err = Some(e);
+                            }
+                        }
                         Ok(None)
                     }
                 }
@@ -669,28 +705,44 @@ fn load_docs_once(
         anchors: HashMap::new(),
         decode_count: 0,
         alias_count: 0,
+        decode_err: None,
+        key_err: None,
+        conv_err: None,
     };
     let mut root: Option<Built> = None;
     // Whether each open collection is a flow one (`[`/`{`), to recognise flow indentation errors.
-    let mut flow: Vec<bool> = Vec::new();
+    let mut flow: Vec<u8> = Vec::new();
     let mut cursor = CharCursor::default();
     while let Some(ev) = parser.next_event() {
         let (ev, span) = match ev {
             Ok(x) => x,
             Err(e) => {
-                if e.info().contains("invalid indentation") && flow.last() == Some(&true) {
+                let in_flow = flow.last().copied().unwrap_or(0);
+                if e.info().contains("invalid indentation") && in_flow != 0 {
                     return Err(LoadFail::FlowIndent(e.marker().line()));
                 }
-                return Err(match tab_after_colon(src, &e) {
-                    Some(at) => LoadFail::TabAfterColon(at),
-                    None => LoadFail::Error(scan_error(src, &e)),
-                });
+                if let Some(at) = tab_after_colon(src, &e) {
+                    return Err(LoadFail::TabAfterColon(at));
+                }
+                // A `key: value` line inside an unclosed flow collection: libyaml reports the
+                // missing separator.
+                let e = if e.info().contains("illegal placement of ':'") && in_flow != 0 {
+                    let close = if in_flow == b'[' { ']' } else { '}' };
+                    ScanError::new(*e.marker(), format!("expected ',' or '{close}'"))
+                } else {
+                    e
+                };
+                return Err(LoadFail::Error(scan_error(src, &e)));
             }
         };
         match ev {
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 let c = cursor.char_at(src, span.start.index());
-                flow.push(matches!(c, Some('[' | '{')));
+                flow.push(match c {
+                    Some('[') => b'[',
+                    Some('{') => b'{',
+                    _ => 0,
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 flow.pop();
@@ -709,6 +761,14 @@ fn load_docs_once(
                 b.alias_count = 0;
             }
             Event::DocumentEnd => {
+                if let Some(e) = b
+                    .decode_err
+                    .take()
+                    .or_else(|| b.key_err.take())
+                    .or_else(|| b.conv_err.take())
+                {
+                    return Err(LoadFail::Error(e));
+                }
                 let (v, s, _) = root.take().unwrap_or_default();
                 docs.push((v, Spans { root: s }));
                 if first_only {
@@ -736,7 +796,33 @@ fn load_docs_once(
             }
             Event::Scalar(text, style, anchor, tag) => {
                 b.count_node(1, false)?;
-                let (resolved, v) = scalar_value(&text, style, tag.as_deref(), start)?;
+                // saphyr accepts the JSON-style `\/` escape; libyaml doesn't.
+                if style == ScalarStyle::DoubleQuoted && text.contains('/') {
+                    let raw = cursor.slice(src, span.start.index(), span.end.index());
+                    if let Some(nl) = slash_escape(raw) {
+                        let line = span.start.line() + nl;
+                        let message = if line <= 1 {
+                            "yaml: found unknown escape character".to_string()
+                        } else {
+                            format!("yaml: line {line}: found unknown escape character")
+                        };
+                        return Err(LoadFail::Error(err_at(line, 0, message)));
+                    }
+                }
+                let (resolved, v) = match scalar_value(&text, style, tag.as_deref(), start) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        let slot = if e.message.starts_with("yaml:") {
+                            &mut b.decode_err
+                        } else {
+                            &mut b.conv_err
+                        };
+                        if slot.is_none() {
+                            *slot = Some(e);
+                        }
+                        (Resolved::Str, Value::from(text.as_ref()))
+                    }
+                };
                 // A merge key only counts when plain (go-yaml: implicit `<<`).
                 let resolved = if text == "<<" && style == ScalarStyle::Plain && tag.is_none() {
                     Resolved::Merge
@@ -850,6 +936,58 @@ fn load_docs_once(
     Ok(docs)
 }
 
+/// Go's `%#v` of a decoded YAML value (for sigs.k8s.io/yaml's "unsupported map key" message).
+fn go_sharp_v(v: &Value) -> String {
+    match v {
+        Value::Nil => "<nil>".into(),
+        Value::Str(s) => go_quote(s),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{}", *f as i64),
+        Value::List(l) => format!(
+            "[]interface {{}}{{{}}}",
+            l.items
+                .iter()
+                .map(go_sharp_v)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Map(m) => format!(
+            "map[interface {{}}]interface {{}}{{{}}}",
+            m.borrow()
+                .iter()
+                .map(|(k, x)| format!("{}:{}", go_quote(k), go_sharp_v(x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => crate::fmt::format_value(other),
+    }
+}
+
+/// Go's `strconv.Quote`.
+fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Maps saphyr's character offsets to text, moving forward incrementally (events come in order).
 #[derive(Default)]
 struct CharCursor {
@@ -857,7 +995,35 @@ struct CharCursor {
     bi: usize,
 }
 
+/// If a double-quoted scalar's source has a `\/` escape: how many line breaks precede it.
+fn slash_escape(raw: &str) -> Option<usize> {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'\\' {
+            if b[i + 1] == b'/' {
+                return Some(raw[..i].matches('\n').count());
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
 impl CharCursor {
+    /// The text between two character offsets (both at or after the cursor).
+    fn slice<'s>(&mut self, src: &'s str, start: usize, end: usize) -> &'s str {
+        if self.char_at(src, start).is_none() {
+            return "";
+        }
+        let b0 = self.bi;
+        let _ = self.char_at(src, end);
+        let b1 = if self.ci == end { self.bi } else { src.len() };
+        &src[b0..b1.max(b0)]
+    }
+
     fn char_at(&mut self, src: &str, idx: usize) -> Option<char> {
         if idx < self.ci {
             self.ci = 0;
@@ -1003,9 +1169,19 @@ fn libyaml_message(info: &str) -> (String, bool) {
             false,
         ),
         (
+            "tabs disallowed within this context",
+            "found character that cannot start any token",
+            false,
+        ),
+        (
             "tab",
             "found a tab character that violates indentation",
             false,
+        ),
+        (
+            "did not find expected <document start>",
+            "did not find expected <document start>",
+            true,
         ),
         (
             "unexpected end of stream",
@@ -1143,6 +1319,44 @@ mod tests {
         assert_eq!(
             e.full_message(),
             "error converting YAML to JSON: yaml: unknown anchor 'nope' referenced"
+        );
+    }
+
+    /// Which error wins follows go-yaml's and sigs.k8s.io/yaml's stages (verified with helm).
+    #[test]
+    fn error_precedence_and_key_messages() {
+        let msg = |src: &str| load(src).unwrap_err().full_message();
+        assert_eq!(
+            msg("a: 1\n~: tilde\n"),
+            "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: \"tilde\""
+        );
+        assert_eq!(
+            msg("12345678901234567890: big\n"),
+            "error converting YAML to JSON: unsupported map key of type: uint64, key: 0xab54a98ceb1f0ad2, value: \"big\""
+        );
+        assert_eq!(
+            msg("a: !!int x\nb: .inf\nc: [\n"),
+            "error converting YAML to JSON: yaml: line 3: did not find expected node content"
+        );
+        assert_eq!(
+            msg("b: .inf\na: !!int x\n"),
+            "error converting YAML to JSON: yaml: cannot decode !!str `x` as a !!int"
+        );
+        assert_eq!(
+            msg("b: .inf\n~: 1\n"),
+            "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: 1"
+        );
+    }
+
+    #[test]
+    fn slash_escape_is_rejected_like_libyaml() {
+        let e = load("a: \"x \\/ y\"\n").unwrap_err();
+        assert_eq!(e.message, "yaml: found unknown escape character");
+        let e = load("b: 1\na: \"x \\/ y\"\n").unwrap_err();
+        assert_eq!(e.message, "yaml: line 2: found unknown escape character");
+        assert_eq!(
+            crate::json::to_json(&load("a: \"x \\\\/\"\n").unwrap()).unwrap(),
+            r#"{"a":"x \\/"}"#
         );
     }
 

@@ -1,0 +1,90 @@
+# Helpers for chart-scope policies (METADATA `custom.scope: chart`), which see every object of
+# a chart at once: `input.objects` (in render order) and `input.namespace` (the release
+# namespace that objects without metadata.namespace are installed into).
+package lib.chart
+
+import rego.v1
+
+import data.lib.k8s
+
+objects contains [i, o] if {
+	some i, o in k8s.iter(input.objects)
+	is_object(o)
+}
+
+# The namespace an object lands in.
+namespace_of(o) := n if {
+	n := o.metadata.namespace
+	is_string(n)
+	n != ""
+} else := n if {
+	n := input.namespace
+	is_string(n)
+} else := ""
+
+as_obj(x) := x if is_object(x)
+
+as_obj(x) := {} if not is_object(x)
+
+name_of(o) := n if {
+	n := o.metadata.name
+	is_string(n)
+} else := ""
+
+# Labels of the pods a workload creates.
+pod_labels(o) := as_obj(object.get(o, ["metadata", "labels"], {})) if o.kind == "Pod"
+
+pod_labels(o) := as_obj(object.get(o, ["spec", "template", "metadata", "labels"], {})) if k8s.workload_kinds[o.kind]
+
+pod_labels(o) := as_obj(object.get(o, ["spec", "jobTemplate", "spec", "template", "metadata", "labels"], {})) if o.kind == "CronJob"
+
+# Every object that creates pods: [index, object, pod labels].
+workloads contains [i, o, pod_labels(o)] if {
+	some [i, o] in objects
+	is_string(o.kind)
+	pod_labels(o)
+}
+
+# A Service-style selector (plain map): every pair present. An empty map selects nothing.
+selects_map(sel, labels) if {
+	is_object(sel)
+	count(sel) > 0
+	every k, v in sel {
+		labels[k] == v
+	}
+}
+
+# A LabelSelector (matchLabels + matchExpressions); empty selects everything.
+selects(sel, labels) if {
+	s := as_obj(sel)
+	every k, v in as_obj(object.get(s, "matchLabels", {})) {
+		labels[k] == v
+	}
+	every e in k8s.iter(object.get(s, "matchExpressions", [])) {
+		expression_holds(e, labels)
+	}
+}
+
+expression_holds(e, labels) if {
+	e.operator == "In"
+	labels[e.key] in k8s.iter(e.values)
+}
+
+expression_holds(e, labels) if {
+	e.operator == "NotIn"
+	not labels[e.key] in k8s.iter(e.values)
+}
+
+expression_holds(e, labels) if {
+	e.operator == "Exists"
+	_ = labels[e.key]
+}
+
+expression_holds(e, labels) if {
+	e.operator == "DoesNotExist"
+	not has_label(labels, e.key)
+}
+
+has_label(labels, k) if {
+	_ = labels[k]
+}

@@ -1,0 +1,37 @@
+# METADATA
+# title: NetworkPolicy selects no pods of the chart
+# description: >-
+#   The NetworkPolicy's podSelector matches no pod template the chart renders, so the isolation
+#   it describes applies to nothing (often a label typo).
+# custom:
+#   id: networkpolicy-without-pods
+#   scope: chart
+#   severity: warning
+#   remediation: >-
+#     Make `spec.podSelector` match the pod labels of the workloads it should isolate. Policies
+#     meant for pods deployed elsewhere can be suppressed.
+#   equivalents:
+#     kube-linter: [dangling-networkpolicy]
+#     kubescape: [C-0299]
+#     kube-score: [networkpolicy-targets-pod]
+package chartgate.networkpolicy_without_pods
+
+import rego.v1
+
+import data.lib.k8s
+import data.lib.chart
+
+deny contains {"msg": msg, "path": ["spec", "podSelector"], "object": i} if {
+	some [i, np] in chart.objects
+	np.kind == "NetworkPolicy"
+	sel := chart.as_obj(object.get(np, ["spec", "podSelector"], {}))
+	count(sel) > 0
+	not selects_some(np, sel)
+	msg := sprintf("NetworkPolicy %q selects no pod template in the chart", [chart.name_of(np)])
+}
+
+selects_some(np, sel) if {
+	some [_, w, labels] in chart.workloads
+	chart.namespace_of(w) == chart.namespace_of(np)
+	chart.selects(sel, labels)
+}

@@ -1,0 +1,43 @@
+# METADATA
+# title: Credential written literally in an env var
+# description: >-
+#   An environment variable whose name says password, secret, token or key has its value
+#   written in the manifest, so the credential sits in the chart, in Helm's release Secret and
+#   in `kubectl get -o yaml` output.
+# custom:
+#   id: sensitive-env-literal
+#   kinds: [workload]
+#   severity: error
+#   security-severity: 7.5
+#   remediation: >-
+#     Store the value in a Secret (or an external secret store) and reference it with
+#     `valueFrom.secretKeyRef`, or better mount it as a file.
+#   equivalents:
+#     kube-linter: [env-var-secret]
+#     polaris: [sensitiveContainerEnvVar]
+#     kubescape: [C-0012]
+package chartgate.sensitive_env_literal
+
+import rego.v1
+
+import data.lib.k8s
+
+deny contains {"msg": msg, "path": path} if {
+	some c in k8s.app_containers
+	some i, e in k8s.iter(c.container.env)
+	is_string(e.name)
+	regex.match(`(?i)(passw(or)?d|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`, e.name)
+	not regex.match(`(?i)(_file|_path|_dir|_name|_user(name)?|_enabled|_url|_ref)$`, e.name)
+	v := e.value
+	is_string(v)
+	count(trim_space(v)) > 0
+	not placeholder(v)
+	msg := sprintf("container %q sets %v to a literal value", [c.container.name, e.name])
+	path := array.concat(c.path, ["env", i, "value"])
+}
+
+placeholder(v) if startswith(v, "/")
+
+placeholder(v) if lower(v) in {"true", "false", "yes", "no", "none", "null", "changeme", "<nil>"}
+
+placeholder(v) if regex.match(`^\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\}?\)?$`, v)
