@@ -22,6 +22,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
+	input.kind == "ConfigMap"
 	some k, v in k8s.iter(input.data)
 	is_string(v)
 	regex.match(`(?i)(passw(or)?d|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`, k)
@@ -32,6 +33,7 @@ deny contains {"msg": msg, "path": path} if {
 }
 
 deny contains {"msg": msg, "path": path} if {
+	input.kind == "ConfigMap"
 	some k, v in k8s.iter(input.data)
 	is_string(v)
 	regex.match(`-----BEGIN ([A-Z]+ )?PRIVATE KEY-----`, v)

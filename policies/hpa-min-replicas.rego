@@ -20,6 +20,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
+	input.kind == "HorizontalPodAutoscaler"
 	n := object.get(object.get(input, "spec", {}), "minReplicas", 1)
 	is_number(n)
 	n < 2

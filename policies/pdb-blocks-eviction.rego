@@ -21,6 +21,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
+	input.kind == "PodDisruptionBudget"
 	v := input.spec.maxUnavailable
 	v in {0, "0", "0%"}
 	msg := sprintf("PodDisruptionBudget %q sets maxUnavailable %v: no pod can ever be evicted", [k8s.name, v])
@@ -28,6 +29,7 @@ deny contains {"msg": msg, "path": path} if {
 }
 
 deny contains {"msg": msg, "path": path} if {
+	input.kind == "PodDisruptionBudget"
 	input.spec.minAvailable == "100%"
 	msg := sprintf("PodDisruptionBudget %q sets minAvailable 100%%: no pod can ever be evicted", [k8s.name])
 	path := ["spec", "minAvailable"]

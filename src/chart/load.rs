@@ -184,13 +184,15 @@ fn walk(
                     target = t;
                 }
                 Err(e) => {
-                    // A broken link that .helmignore covers is fine, as in helm.
-                    if rules.ignore(&n, false) {
-                        continue;
-                    }
+                    // helm fails on a broken link even when .helmignore covers it.
+                    let resolved = match std::fs::read_link(&path) {
+                        Ok(t) => dir.join(t),
+                        Err(_) => path.clone(),
+                    };
                     return Err(ChartError::new(format!(
-                        "stat {}: {}",
+                        "error evaluating symlink {}: lstat {}: {}",
                         path.display(),
+                        resolved.display(),
                         os_msg(&e)
                     )));
                 }

@@ -292,62 +292,95 @@ pub fn sort_manifests(
 ) -> Result<(Vec<Hook>, Vec<Manifest>), String> {
     let mut hooks = Vec::new();
     let mut generic = Vec::new();
+    let mut docs: Vec<(&String, String)> = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        for doc in split_manifests(content) {
-            let head = parse_head(&doc).map_err(|e| format!("YAML parse error on {path}: {e}"))?;
-            let hook_types = match head.annotations.as_ref() {
-                Some(a) if !a.is_empty() => a.get("helm.sh/hook").cloned(),
-                _ => None,
-            };
-            let Some(hook_types) = hook_types else {
-                generic.push(Manifest {
-                    name: path.clone(),
-                    content: doc,
-                    kind: head.kind,
-                });
-                continue;
-            };
-            let annotations = head.annotations.clone().unwrap_or_default();
-            let mut events = Vec::new();
-            let mut unknown = false;
-            for t in hook_types.split(',') {
-                match HookEvent::parse(&t.trim().to_lowercase()) {
-                    Some(e) => events.push(e),
-                    None => {
-                        unknown = true;
-                        break;
-                    }
+        docs.extend(split_manifests(content).into_iter().map(|d| (path, d)));
+    }
+    let heads = parse_heads(&docs);
+    for ((path, doc), head) in docs.into_iter().zip(heads) {
+        let head = head.map_err(|e| format!("YAML parse error on {path}: {e}"))?;
+        let hook_types = match head.annotations.as_ref() {
+            Some(a) if !a.is_empty() => a.get("helm.sh/hook").cloned(),
+            _ => None,
+        };
+        let Some(hook_types) = hook_types else {
+            generic.push(Manifest {
+                name: path.clone(),
+                content: doc,
+                kind: head.kind,
+            });
+            continue;
+        };
+        let annotations = head.annotations.clone().unwrap_or_default();
+        let mut events = Vec::new();
+        let mut unknown = false;
+        for t in hook_types.split(',') {
+            match HookEvent::parse(&t.trim().to_lowercase()) {
+                Some(e) => events.push(e),
+                None => {
+                    unknown = true;
+                    break;
                 }
             }
-            if unknown {
-                continue;
-            }
-            let weight = annotations
-                .get("helm.sh/hook-weight")
-                .and_then(|w| parse_go_atoi(w))
-                .unwrap_or(0);
-            let delete_policies = annotations
-                .get("helm.sh/hook-delete-policy")
-                .map(|d| d.split(',').map(|p| p.trim().to_lowercase()).collect())
-                .unwrap_or_default();
-            hooks.push(Hook {
-                name: head.name,
-                kind: head.kind,
-                path: path.clone(),
-                manifest: doc,
-                events,
-                weight,
-                delete_policies,
-            });
         }
+        if unknown {
+            continue;
+        }
+        let weight = annotations
+            .get("helm.sh/hook-weight")
+            .and_then(|w| parse_go_atoi(w))
+            .unwrap_or(0);
+        let delete_policies = annotations
+            .get("helm.sh/hook-delete-policy")
+            .map(|d| d.split(',').map(|p| p.trim().to_lowercase()).collect())
+            .unwrap_or_default();
+        hooks.push(Hook {
+            name: head.name,
+            kind: head.kind,
+            path: path.clone(),
+            manifest: doc,
+            events,
+            weight,
+            delete_policies,
+        });
     }
     hooks.sort_by(|a, b| kind_cmp(&a.kind, &b.kind));
     generic.sort_by(|a, b| kind_cmp(&a.kind, &b.kind));
     Ok((hooks, generic))
+}
+
+/// Below this much YAML the documents' heads are parsed on the calling thread.
+const PARALLEL_MIN_BYTES: usize = 256 << 10;
+
+/// Parses every document's head; big outputs (CRD-heavy charts) are spread over a small
+/// thread pool, since a full YAML parse of every document is what helm does and is the
+/// costliest step after template execution. Results keep the documents' order.
+fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
+    let total: usize = docs.iter().map(|(_, d)| d.len()).sum();
+    if total < PARALLEL_MIN_BYTES || docs.len() < 2 {
+        return docs.iter().map(|(_, d)| parse_head(d)).collect();
+    }
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get().min(4)))
+            // Deeply nested documents recurse in the loader: give workers the CLI's stack.
+            .stack_size(crate::cli::STACK_SIZE)
+            .thread_name(|i| format!("chartgate-yaml-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(|| {
+            use rayon::prelude::*;
+            docs.par_iter().map(|(_, d)| parse_head(d)).collect()
+        }),
+        None => docs.iter().map(|(_, d)| parse_head(d)).collect(),
+    }
 }
 
 /// Go's `strconv.Atoi`: optional sign, decimal digits, no spaces.

@@ -401,3 +401,115 @@ mod probe {
         }
     }
 }
+
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    /// Parse+execute of a chart-sized set: 30 files, ≈100 KB. Run with
+    /// `cargo test --release -p chartgate-gotpl --lib bench_chart -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn bench_chart() {
+        let helpers = r#"{{- define "c.name" -}}{{ .Chart.Name }}{{- end }}
+{{- define "c.labels" -}}
+app.kubernetes.io/name: {{ include "c.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- range $k, $v := .Values.labels }}
+{{ $k }}: {{ $v }}
+{{- end }}
+{{- end }}"#;
+        let body = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ printf "%s-%s" .Release.Name (include "c.name" .) }}
+  labels:
+    {{- include "c.labels" . | print | println }}
+spec:
+  {{- if not .Values.autoscaling }}
+  replicas: {{ .Values.replicas }}
+  {{- end }}
+  template:
+    spec:
+      containers:
+        {{- range $i, $c := .Values.containers }}
+        - name: {{ $c.name }}
+          image: "{{ $c.image }}:{{ or $c.tag $.Chart.Version }}"
+          {{- with $c.env }}
+          env:
+            {{- range $k, $v := . }}
+            - name: {{ $k }}
+              value: {{ $v | print | html }}
+            {{- end }}
+          {{- end }}
+          {{- if and $c.ports (gt (len $c.ports) 0) }}
+          ports:
+            {{- range $c.ports }}
+            - containerPort: {{ . }}
+            {{- end }}
+          {{- end }}
+        {{- end }}
+"#;
+        let mut files = vec![("c/templates/_helpers.tpl".to_string(), helpers.to_string())];
+        for i in 0..29 {
+            files.push((format!("c/templates/f{i}.yaml"), body.repeat(3)));
+        }
+        let total: usize = files.iter().map(|f| f.1.len()).sum();
+        let mut vals = std::collections::BTreeMap::new();
+        let mut labels = std::collections::BTreeMap::new();
+        labels.insert("team".to_string(), Value::str("a"));
+        labels.insert("tier".to_string(), Value::str("b"));
+        vals.insert("labels".to_string(), Value::map(labels));
+        vals.insert("replicas".to_string(), Value::Float(3.0));
+        let mut containers = Vec::new();
+        for j in 0..4 {
+            let mut c = std::collections::BTreeMap::new();
+            c.insert("name".to_string(), Value::str(format!("c{j}")));
+            c.insert("image".to_string(), Value::str("nginx"));
+            let mut env = std::collections::BTreeMap::new();
+            for k in 0..5 {
+                env.insert(format!("E{k}"), Value::str("v<&>"));
+            }
+            c.insert("env".to_string(), Value::map(env));
+            c.insert(
+                "ports".to_string(),
+                Value::list(vec![Value::Float(80.0), Value::Float(443.0)]),
+            );
+            containers.push(Value::map(c));
+        }
+        vals.insert("containers".to_string(), Value::list(containers));
+        let mut top = std::collections::BTreeMap::new();
+        top.insert("Values".to_string(), Value::map(vals));
+        let mut chart = std::collections::BTreeMap::new();
+        chart.insert("Name".to_string(), Value::str("c"));
+        chart.insert("Version".to_string(), Value::str("1.0.0"));
+        top.insert("Chart".to_string(), Value::map(chart));
+        let mut rel = std::collections::BTreeMap::new();
+        rel.insert("Name".to_string(), Value::str("r"));
+        top.insert("Release".to_string(), Value::map(rel));
+        let data = Value::map(top);
+        let iters = 200;
+        let t0 = std::time::Instant::now();
+        for _ in 0..iters {
+            let mut set = Templates::new();
+            for (n, s) in &files {
+                set.add(n, s).unwrap();
+            }
+        }
+        eprintln!("parse only: {:?}", t0.elapsed() / iters);
+        let start = std::time::Instant::now();
+        let mut out_len = 0;
+        for _ in 0..iters {
+            let mut set = Templates::new();
+            for (n, s) in &files {
+                set.add(n, s).unwrap();
+            }
+            let mut run = set.run(&Options::default());
+            for (n, _) in files.iter().skip(1) {
+                out_len = run.execute(n, &data).unwrap().len();
+            }
+        }
+        let per = start.elapsed() / iters;
+        eprintln!("{} files, {total} bytes of source, {out_len} bytes out per file: {per:?} per parse+execute", files.len());
+    }
+}
