@@ -62,6 +62,14 @@ impl Outcome {
             stderr: String::new(),
         }
     }
+    /// A usage or input error (exit 2), printed as `Error: MSG`.
+    pub fn usage(message: impl std::fmt::Display) -> Outcome {
+        Outcome {
+            code: 2,
+            stdout: String::new(),
+            stderr: format!("Error: {message}\n"),
+        }
+    }
     /// A failure printed like helm: `Error: MSG`.
     pub fn error(message: impl std::fmt::Display) -> Outcome {
         Outcome {

@@ -53,13 +53,7 @@ pub fn all_rules(policies: &[PathBuf]) -> Result<Vec<RuleDoc>, String> {
 pub fn rules(a: &RulesArgs) -> Outcome {
     let rules = match all_rules(&a.policies) {
         Ok(r) => r,
-        Err(e) => {
-            return Outcome {
-                code: 2,
-                stdout: String::new(),
-                stderr: format!("Error: {e}\n"),
-            }
-        }
+        Err(e) => return Outcome::usage(e),
     };
     match a.format.as_str() {
         "json" => {
@@ -67,13 +61,7 @@ pub fn rules(a: &RulesArgs) -> Outcome {
         }
         "markdown" => return Outcome::ok(markdown(&rules)),
         "text" => {}
-        other => {
-            return Outcome {
-                code: 2,
-                stdout: String::new(),
-                stderr: format!("Error: unknown format {other:?} (text, json, markdown)\n"),
-            }
-        }
+        other => return Outcome::usage(format!("unknown format {other:?} (text, json, markdown)")),
     }
     let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut out = String::new();
@@ -134,23 +122,13 @@ pub fn markdown(rules: &[RuleDoc]) -> String {
 pub fn explain(a: &ExplainArgs) -> Outcome {
     let rules = match all_rules(&[]) {
         Ok(r) => r,
-        Err(e) => {
-            return Outcome {
-                code: 2,
-                stdout: String::new(),
-                stderr: format!("Error: {e}\n"),
-            }
-        }
+        Err(e) => return Outcome::usage(e),
     };
     let Some(r) = rules
         .iter()
         .find(|r| r.id == a.rule || r.id.rsplit('/').next() == Some(&a.rule))
     else {
-        return Outcome {
-            code: 2,
-            stdout: String::new(),
-            stderr: format!("Error: unknown rule {:?} (see `chartgate rules`)\n", a.rule),
-        };
+        return Outcome::usage(format!("unknown rule {:?} (see `chartgate rules`)", a.rule));
     };
     let mut out = format!("{}\n{}\n\n", r.id, r.title);
     out.push_str(&format!("stage: {}\nseverity: {}\n", r.stage, r.severity));
@@ -172,24 +150,12 @@ pub fn policy(c: &PolicyCommand) -> Outcome {
     for p in &a.paths {
         match crate::policy::read_tests(p) {
             Ok(m) => modules.extend(m),
-            Err(e) => {
-                return Outcome {
-                    code: 2,
-                    stdout: String::new(),
-                    stderr: format!("Error: {e}\n"),
-                }
-            }
+            Err(e) => return Outcome::usage(e),
         }
     }
     let results = match crate::policy::run_tests(&modules, a.with_builtin) {
         Ok(r) => r,
-        Err(e) => {
-            return Outcome {
-                code: 2,
-                stdout: String::new(),
-                stderr: format!("Error: {e}\n"),
-            }
-        }
+        Err(e) => return Outcome::usage(e),
     };
     let mut out = String::new();
     let failed = results.iter().filter(|r| !r.passed).count();

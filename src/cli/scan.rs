@@ -93,18 +93,10 @@ pub struct ScanArgs {
     pub show_suppressed: bool,
 }
 
-fn usage(msg: impl std::fmt::Display) -> Outcome {
-    Outcome {
-        code: gate::EXIT_ERROR,
-        stdout: String::new(),
-        stderr: format!("Error: {msg}\n"),
-    }
-}
-
 pub fn run(a: &ScanArgs) -> Outcome {
     match run_inner(a) {
         Ok(o) => o,
-        Err(e) => usage(e),
+        Err(e) => Outcome::usage(e),
     }
 }
 
