@@ -26,8 +26,7 @@ deny contains {"msg": msg, "path": path} if {
 	some c in k8s.app_containers
 	some i, e in k8s.iter(c.container.env)
 	is_string(e.name)
-	regex.match(`(?i)(passw(or)?d|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`, e.name)
-	not regex.match(`(?i)(_file|_path|_dir|_name|_user(name)?|_enabled|_url|_ref)$`, e.name)
+	k8s.credential_name(e.name)
 	v := e.value
 	is_string(v)
 	count(trim_space(v)) > 0
@@ -40,4 +39,4 @@ placeholder(v) if startswith(v, "/")
 
 placeholder(v) if lower(v) in {"true", "false", "yes", "no", "none", "null", "changeme", "<nil>"}
 
-placeholder(v) if regex.match(`^\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\}?\)?$`, v)
+placeholder(v) if startswith(v, "$")

@@ -131,6 +131,11 @@ pub struct RuleDoc {
     pub security_severity: Option<f32>,
 }
 
+/// The anchor of a rule's entry in docs/rules.md (and in its published copy).
+pub fn doc_anchor(rule: &str) -> String {
+    rule.replace(['/', '.'], "-").to_lowercase()
+}
+
 /// A stable fingerprint from the parts that identify a finding (not its line number, which
 /// moves with unrelated edits). FNV-1a 64, hex: small, deterministic, dependency-free.
 pub fn fingerprint(parts: &[&str]) -> String {

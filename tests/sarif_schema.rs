@@ -118,5 +118,14 @@ fn sarif_is_schema_valid_with_runs_per_chart() {
         "8.0"
     );
     assert!(r0["partialFingerprints"]["chartgate/v1"].is_string());
+    let rule0 = &runs[0]["tool"]["driver"]["rules"][0];
+    assert!(rule0["helpUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://kubernetes.io/"));
+    assert!(runs[1]["tool"]["driver"]["rules"][0]["helpUri"]
+        .as_str()
+        .unwrap()
+        .ends_with("docs/rules.md#secrets-aws-access-key-id"));
     assert_eq!(runs[1]["results"][0]["suppressions"][0]["kind"], "inSource");
 }

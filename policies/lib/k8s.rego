@@ -61,3 +61,19 @@ iter(x) := [] if {
 	not is_object(x)
 	not is_set(x)
 }
+
+# A key or variable name that says it holds a credential (password, token, API key…), and not
+# a reference to one (a file path, a Secret's name, a user name, a flag). Plain string tests:
+# a regex would be compiled again on every call.
+credential_name(n) if {
+	is_string(n)
+	l := lower(n)
+	some w in ["password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "private_key", "privatekey", "private-key", "access_key", "accesskey", "access-key", "credential"]
+	contains(l, w)
+	not credential_reference(l)
+}
+
+credential_reference(l) if {
+	some s in ["_file", "_path", "_dir", "_name", "_user", "_username", "_enabled", "_url", "_ref", ".sh", ".py", ".yaml", ".yml", ".json", ".conf", ".ini", ".toml", ".txt", ".js", ".lua", ".tpl"]
+	endswith(l, s)
+}

@@ -18,8 +18,22 @@ const MAX_CHART_DEPTH: usize = 32;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Loading options.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// Follow symbolic links that resolve outside the chart directory, as helm does (e.g. a
+    /// monorepo's `charts/common -> ../../common`). Off by default: a chart then cannot make
+    /// the loader read arbitrary files.
+    pub follow_external_symlinks: bool,
+}
+
 /// Loads a chart from a directory or a `.tgz` archive.
 pub fn load(path: &Path) -> Result<Chart, ChartError> {
+    load_with(path, &LoadOptions::default())
+}
+
+/// [`load`] with options.
+pub fn load_with(path: &Path, opts: &LoadOptions) -> Result<Chart, ChartError> {
     let md = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
             ChartError::new(format!("path {:?} not found", path.display().to_string()))
@@ -27,7 +41,7 @@ pub fn load(path: &Path) -> Result<Chart, ChartError> {
         _ => ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e))),
     })?;
     if md.is_dir() {
-        return load_dir(path);
+        return load_dir_with(path, opts);
     }
     let data = std::fs::read(path)
         .map_err(|e| ChartError::new(format!("open {}: {}", path.display(), os_msg(&e))))?;
@@ -98,6 +112,11 @@ fn os_msg(e: &std::io::Error) -> String {
 /// Loads a chart directory: `.helmignore` (plus helm's default `templates/.?*`) applied,
 /// UTF-8 BOMs stripped, symlinks followed only while they stay inside the chart directory.
 pub fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
+    load_dir_with(dir, &LoadOptions::default())
+}
+
+/// [`load_dir`] with options.
+pub fn load_dir_with(dir: &Path, opts: &LoadOptions) -> Result<Chart, ChartError> {
     let top = std::fs::canonicalize(dir)
         .map_err(|e| ChartError::new(format!("stat {}: {}", dir.display(), os_msg(&e))))?;
     let chart_yaml = top.join("Chart.yaml");
@@ -121,14 +140,15 @@ pub fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
     rules.add_defaults();
     let mut files = Vec::new();
     let mut budget = MAX_DIR_SIZE;
-    walk(&top, &top, "", &rules, &mut files, &mut budget, 0)?;
+    let confine = (!opts.follow_external_symlinks).then_some(top.as_path());
+    walk(confine, &top, "", &rules, &mut files, &mut budget, 0)?;
     let mut c = load_files(files)?;
     set_source(&mut c, dir.to_path_buf());
     Ok(c)
 }
 
 fn walk(
-    root: &Path,
+    root: Option<&Path>,
     dir: &Path,
     rel: &str,
     rules: &IgnoreRules,
@@ -170,7 +190,7 @@ fn walk(
         if ft.is_symlink() {
             match std::fs::canonicalize(&path) {
                 Ok(t) => {
-                    if !t.starts_with(root) {
+                    if root.is_some_and(|r| !t.starts_with(r)) {
                         return Err(ChartError::new(format!(
                             "chart illegally references a path outside the chart directory: symbolic link {n} resolves to {}",
                             t.display()
@@ -508,10 +528,17 @@ mod tests {
         {
             std::os::unix::fs::symlink("Chart.yaml", d.join("inside")).unwrap();
             assert_eq!(load(&d).unwrap().files.len(), 2);
-            std::os::unix::fs::symlink("/etc/hostname", d.join("outside")).unwrap();
+            let outside = d.with_extension("outside");
+            std::fs::write(&outside, "secret").unwrap();
+            std::os::unix::fs::symlink(&outside, d.join("outside")).unwrap();
             let e = load(&d).unwrap_err();
             assert!(e.message.contains("outside the chart directory"), "{e}");
+            let opts = LoadOptions {
+                follow_external_symlinks: true,
+            };
+            assert_eq!(load_with(&d, &opts).unwrap().files.len(), 3);
         }
         let _ = std::fs::remove_dir_all(&d);
+        let _ = std::fs::remove_file(d.with_extension("outside"));
     }
 }

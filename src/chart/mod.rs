@@ -17,7 +17,7 @@ mod values;
 pub use archive::{load_archive_files, MAX_ARCHIVE_SIZE};
 pub use deps::{check_dependencies, is_compatible_range, process_dependencies};
 pub use ignore::IgnoreRules;
-pub use load::{load, load_archive, load_dir, load_files};
+pub use load::{load, load_archive, load_dir, load_dir_with, load_files, load_with, LoadOptions};
 pub use meta::{ChartType, Dependency, Lock, Maintainer, Metadata};
 pub use strvals::{parse_set, SetKind};
 pub use values::{

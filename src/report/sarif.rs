@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFO_URI: &str = "https://github.com/chartgate/chartgate";
+/// The rule reference (docs/rules.md, generated from the rule registry).
+const RULES_DOC: &str = "https://github.com/chartgate/chartgate/blob/main/docs/rules.md";
 
 fn level(s: Severity) -> sarif::ResultLevel {
     match s {
@@ -84,7 +86,12 @@ fn rule(r: &RuleDoc) -> sarif::ReportingDescriptor {
         )
         .properties(bag)
         .build();
-    d.help_uri = r.url.clone();
+    // Every rule gets a helpUri: its own documentation URL, else its entry in the reference.
+    d.help_uri = Some(
+        r.url
+            .clone()
+            .unwrap_or_else(|| format!("{RULES_DOC}#{}", crate::finding::doc_anchor(&r.id))),
+    );
     d.default_configuration = Some(
         sarif::ReportingConfiguration::builder()
             .level(json!(match r.severity {

@@ -887,6 +887,22 @@ mod tests {
         assert_eq!(k.as_str().unwrap().lines().count(), 51);
     }
 
+    /// Key-generation timing: `cargo test --release -p chartgate-gotpl rsa_keygen_timing --
+    /// --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn rsa_keygen_timing() {
+        for bits in [2048usize, 4096] {
+            let n = if bits == 2048 { 20 } else { 5 };
+            let mut h = TestHost::default();
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                rsa_key(&mut h, bits).unwrap();
+            }
+            eprintln!("rsa {bits}: {:?} per key", t.elapsed() / n as u32);
+        }
+    }
+
     #[test]
     fn dsa_keys_have_helms_shape() {
         let mut h = TestHost::default();

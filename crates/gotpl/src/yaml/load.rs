@@ -502,16 +502,21 @@ impl Builder {
                         Ok(None)
                     }
                     Some((PendingKey::Bad(mut e), _)) => {
-                        if e.message.starts_with("unsupported map key") {
-                            e.message.push_str(&go_sharp_v(&value));
+                        if e.message.starts_with("yaml:") {
+                            if self.decode_err.is_none() {
+                                self.decode_err = Some(e);
+                            }
+                            return Ok(None);
                         }
-                        let slot = if e.message.starts_with("yaml:") {
-                            &mut self.decode_err
-                        } else {
-                            &mut self.key_err
-                        };
-                        if slot.is_none() {
-                            *slot = Some(e);
+                        // The same unusable key again (`null:` then `~:`) is one Go map entry:
+                        // the last value wins, as in the message.
+                        let same = self
+                            .key_err
+                            .as_ref()
+                            .is_some_and(|k| k.message.starts_with(&e.message));
+                        e.message.push_str(&go_sharp_v(&value));
+                        if self.key_err.is_none() || same {
+                            self.key_err = Some(e);
                         }
                         Ok(None)
                     }
@@ -1341,6 +1346,10 @@ mod tests {
         assert_eq!(
             msg("b: .inf\na: !!int x\n"),
             "error converting YAML to JSON: yaml: cannot decode !!str `x` as a !!int"
+        );
+        assert_eq!(
+            msg("1: int\nnull: nul\n~: tilde\n"),
+            "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: \"tilde\""
         );
         assert_eq!(
             msg("b: .inf\n~: 1\n"),
