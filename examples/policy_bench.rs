@@ -32,6 +32,7 @@ fn main() {
                         line: None,
                         chart: None,
                         src: None,
+                        values: None,
                     });
                 }
             }

@@ -500,7 +500,13 @@ fn render_and_check(ctx: &Ctx, chart: Chart, chart_rel: &str, values: &UserValue
             });
         }
     }
-    out.extend(check_docs(ctx, &docs, Some(chart_rel)));
+    let values_index = prepared.chart.values_src.as_deref().map(|t| {
+        Arc::new(locate::ValuesIndex::build(
+            &format!("{chart_rel}/values.yaml"),
+            t,
+        ))
+    });
+    out.extend(check_docs(ctx, &docs, Some(chart_rel), values_index));
     out
 }
 
@@ -520,7 +526,7 @@ fn scan_manifests(ctx: &Ctx, name: &str, text: &str) -> Vec<Finding> {
             src: Some(src.clone()),
         })
         .collect();
-    let mut out = check_docs(ctx, &docs, None);
+    let mut out = check_docs(ctx, &docs, None, None);
     if let Some(s) = &ctx.secrets {
         out.extend(s.scan_file(name, text.as_bytes()));
     }
@@ -528,7 +534,12 @@ fn scan_manifests(ctx: &Ctx, name: &str, text: &str) -> Vec<Finding> {
 }
 
 /// Lint, policy and secret checks on rendered documents, with annotation suppressions.
-fn check_docs(ctx: &Ctx, docs: &[Rendered], chart: Option<&str>) -> Vec<Finding> {
+fn check_docs(
+    ctx: &Ctx,
+    docs: &[Rendered],
+    chart: Option<&str>,
+    values: Option<Arc<locate::ValuesIndex>>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     if ctx.opts.stages.has(Stage::Lint) {
         out.extend(lint::check_objects(docs, ctx.kube, chart));
@@ -545,6 +556,7 @@ fn check_docs(ctx: &Ctx, docs: &[Rendered], chart: Option<&str>) -> Vec<Finding>
                     line: r.line,
                     chart: chart.map(str::to_string),
                     src: r.src.clone(),
+                    values: values.clone(),
                 })
             })
             .collect();

@@ -94,3 +94,97 @@ mod tests {
         );
     }
 }
+
+/// Every key path of a values file with its line, to name the values line behind a rendered
+/// field (`securityContext.privileged` set through `toYaml .Values.securityContext`).
+#[derive(Debug, Default)]
+pub struct ValuesIndex {
+    /// The values file, relative to the scan root.
+    pub file: String,
+    entries: Vec<(Vec<String>, u32, u32)>,
+}
+
+impl ValuesIndex {
+    pub fn build(file: &str, text: &str) -> ValuesIndex {
+        let mut idx = ValuesIndex {
+            file: file.to_string(),
+            entries: vec![],
+        };
+        if let Ok((v, spans)) = gotpl::yaml::load_spanned(text) {
+            let mut path = Vec::new();
+            idx.walk(&v, &spans, &mut path, 0);
+        }
+        idx
+    }
+
+    fn walk(
+        &mut self,
+        v: &gotpl::Value,
+        spans: &gotpl::yaml::Spans,
+        path: &mut Vec<String>,
+        depth: usize,
+    ) {
+        if depth > 64 {
+            return;
+        }
+        let Some(m) = v.as_map() else { return };
+        for (k, child) in m.borrow().iter() {
+            path.push(k.clone());
+            if let Some(n) = spans.find(path) {
+                let at = n.key.unwrap_or(n.value);
+                self.entries
+                    .push((path.clone(), at.line as u32, at.col as u32));
+            }
+            self.walk(child, spans, path, depth + 1);
+            path.pop();
+        }
+    }
+
+    /// The one values key whose path ends with the last two keys of `field` (list indexes
+    /// ignored); `None` when there is none or more than one (a guess would mislead).
+    pub fn find_suffix(&self, field: &[String]) -> Option<(u32, u32)> {
+        let keys: Vec<&String> = field
+            .iter()
+            .filter(|k| k.parse::<usize>().is_err())
+            .collect();
+        if keys.len() < 2 {
+            return None;
+        }
+        let tail = &keys[keys.len() - 2..];
+        let mut hits = self.entries.iter().filter(|(p, _, _)| {
+            p.len() >= 2 && p[p.len() - 2] == *tail[0] && p[p.len() - 1] == *tail[1]
+        });
+        let first = hits.next()?;
+        if hits.next().is_some() {
+            return None;
+        }
+        Some((first.1, first.2))
+    }
+}
+
+#[cfg(test)]
+mod values_tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_unique_values_line_of_a_field() {
+        let idx = ValuesIndex::build(
+            "c/values.yaml",
+            "image:\n  tag: x\nsecurityContext:\n  privileged: true\nsidecar:\n  image:\n    tag: y\n",
+        );
+        let p = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let f = p(&[
+            "spec",
+            "template",
+            "spec",
+            "containers",
+            "0",
+            "securityContext",
+            "privileged",
+        ]);
+        assert_eq!(idx.find_suffix(&f), Some((4, 3)));
+        // image.tag appears twice: no guess.
+        assert_eq!(idx.find_suffix(&p(&["spec", "image", "tag"])), None);
+        assert_eq!(idx.find_suffix(&p(&["privileged"])), None);
+    }
+}

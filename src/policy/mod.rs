@@ -31,6 +31,8 @@ pub struct Target {
     pub chart: Option<String>,
     /// The template source, to point field-level findings at the line that sets the field.
     pub src: Option<std::sync::Arc<str>>,
+    /// The chart's values, to name the values line behind a field as a related location.
+    pub values: Option<std::sync::Arc<crate::lint::locate::ValuesIndex>>,
 }
 
 /// What to load.
@@ -654,6 +656,22 @@ fn finding(c: &Check, t: &Target, item: &R) -> Finding {
         if let Some(line) = crate::lint::locate::field_line(src, t.line.unwrap_or(1), &segs) {
             loc.line = Some(line);
         }
+    }
+    if let Some((line, column)) = t.values.as_ref().and_then(|v| v.find_suffix(&segs)) {
+        let file = t
+            .values
+            .as_ref()
+            .map(|v| v.file.clone())
+            .unwrap_or_default();
+        f.related.push(crate::finding::Related {
+            label: "value set here".into(),
+            location: Location {
+                path: file,
+                line: Some(line),
+                column: Some(column),
+                ..Location::default()
+            },
+        });
     }
     f
 }

@@ -54,6 +54,7 @@ fn target(yaml: &str) -> Target {
         line: Some(1),
         chart: Some("chart".into()),
         src: Some(yaml.into()),
+        values: None,
     }
 }
 
@@ -302,6 +303,7 @@ fn aggregate_evaluation_matches_one_policy_at_a_time() {
                         line: None,
                         chart: None,
                         src: None,
+                        values: None,
                     });
                 }
             }

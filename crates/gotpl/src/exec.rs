@@ -394,15 +394,15 @@ impl<'t, 's> Exec<'t, 's> {
             }
             Value::Map(m) => {
                 // Snapshot first: the body may mutate the map (Go's fmtsort copies too).
-                let entries: Vec<(String, Value)> = m
+                let entries: Vec<(Value, Value)> = m
                     .borrow()
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .map(|(k, v)| (Value::str(k), v.clone()))
                     .collect();
                 for (k, v) in entries {
                     ran = true;
                     self.step()?;
-                    if self.range_once(b, mark, Value::str(&k), v, true, out)? {
+                    if self.range_once(b, mark, k, v, true, out)? {
                         break;
                     }
                 }
@@ -816,15 +816,31 @@ impl<'t, 's> Exec<'t, 's> {
                 def.variadic.unwrap_or(Param::Any)
             }
         };
-        let mut argv = Vec::with_capacity(n_in);
+        // Most calls take a few arguments: keep them on the stack.
+        let mut small: [Value; 4] = Default::default();
+        let mut big = Vec::new();
         for (i, a) in args.iter().enumerate() {
-            argv.push(self.eval_arg(dot, param_at(i), a)?);
+            let v = self.eval_arg(dot, param_at(i), a)?;
+            if n_in <= small.len() {
+                small[i] = v;
+            } else {
+                big.push(v);
+            }
         }
         if let Some(f) = fin {
-            let p = param_at(n_in - 1);
-            argv.push(self.validate(f, false, p)?);
+            let v = self.validate(f, false, param_at(n_in - 1))?;
+            if n_in <= small.len() {
+                small[n_in - 1] = v;
+            } else {
+                big.push(v);
+            }
         }
-        match (def.call)(self, &argv) {
+        let argv: &[Value] = if n_in <= small.len() {
+            &small[..n_in]
+        } else {
+            &big
+        };
+        match (def.call)(self, argv) {
             Ok(v) => Ok(v),
             Err(e) => {
                 self.cur = call_node;
@@ -996,7 +1012,12 @@ impl Host for Exec<'_, '_> {
     fn include(&mut self, name: &str, data: &Value) -> Result<String, String> {
         #[cfg(test)]
         stack_probe::record(self.sh.depth + 1);
-        let count = self.sh.include_counts.entry(name.to_string()).or_insert(0);
+        if !self.sh.include_counts.contains_key(name) {
+            self.sh.include_counts.insert(name.to_string(), 0);
+        }
+        let Some(count) = self.sh.include_counts.get_mut(name) else {
+            return Err("internal error: include counter".into());
+        };
         if *count > INCLUDE_MAX {
             return Err(format!(
                 "rendering template has a nested reference name: {name}: unable to execute template"

@@ -124,7 +124,7 @@ pub fn lex(src: &str) -> Lexed {
         b: src.as_bytes(),
         pos: 0,
         start: 0,
-        items: Vec::new(),
+        items: Vec::with_capacity(src.len() / 6 + 4),
         error: None,
         paren_depth: 0,
         line: 1,

@@ -219,18 +219,53 @@ impl Enc {
 /// `toml.Unmarshal` into `map[string]interface{}`. Errors read `toml: line N: message`.
 pub fn from_toml(src: &str) -> Result<Map, String> {
     let table: ::toml::Table = src.parse().map_err(|e: ::toml::de::Error| {
-        let line = e
+        let at = e
             .span()
-            .map(|s| src[..s.start.min(src.len())].matches('\n').count() + 1)
-            .unwrap_or(0);
-        let msg = e.message().trim().to_string();
-        if line > 0 {
-            format!("toml: line {line}: {msg}")
+            .map(|s| s.start.min(src.len()))
+            .unwrap_or(src.len());
+        let line = src[..at].matches('\n').count() + 1;
+        // BurntSushi's wording for the common "nothing after `=`" case; other messages are the
+        // toml crate's own.
+        let msg = if src.trim_end().ends_with('=') && src[at..].trim().is_empty() {
+            "unexpected EOF; expected value".to_string()
         } else {
-            format!("toml: {msg}")
+            e.message().trim().to_string()
+        };
+        match last_key(&src[..at]) {
+            Some(k) => format!(
+                "toml: line {line} (last key {}): {msg}",
+                crate::json::to_json(&Value::from(k)).unwrap_or_default()
+            ),
+            None => format!("toml: line {line}: {msg}"),
         }
     })?;
     Ok(convert_table(&table))
+}
+
+/// The last key defined before an error, dotted with its table (BurntSushi's `LastKey`).
+fn last_key(text: &str) -> Option<String> {
+    let mut table = String::new();
+    let mut last = None;
+    for line in text.lines() {
+        let l = line.trim();
+        if let Some(h) = l.strip_prefix("[[").and_then(|x| x.split("]]").next()) {
+            table = h.trim().to_string();
+            last = Some(table.clone());
+        } else if let Some(h) = l.strip_prefix('[').and_then(|x| x.split(']').next()) {
+            table = h.trim().to_string();
+            last = Some(table.clone());
+        } else if let Some((k, _)) = l.split_once('=') {
+            let k = k.trim();
+            if !k.is_empty() && !k.starts_with('#') {
+                last = Some(if table.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{table}.{k}")
+                });
+            }
+        }
+    }
+    last
 }
 
 fn convert_table(t: &::toml::Table) -> Map {
@@ -360,7 +395,10 @@ mod tests {
             r#"{"a":1,"b":"x","t":{"c":1.5}}"#
         );
         let e = from_toml("a = ").err().unwrap_or_default();
-        assert!(e.starts_with("toml: line 1"), "{e}");
+        assert_eq!(
+            e,
+            "toml: line 1 (last key \"a\"): unexpected EOF; expected value"
+        );
         // Verified with helm: `{{ $v }}` / `typeOf` / `toJson` of decoded datetimes.
         let m = from_toml("a = 1979-05-27T07:32:00Z\nb = 1979-05-27T00:32:00.999999-07:00\nc = 1979-05-27T07:32:00\nd = 1979-05-27\ne = 07:32:00").unwrap();
         let shown: Vec<String> = ["a", "b", "c", "d", "e"]

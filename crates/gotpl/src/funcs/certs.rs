@@ -194,10 +194,60 @@ enum Key {
     Dsa,
 }
 
+/// An RSA key with public exponent 65537 and two primes of `bits / 2` bits each, their top two
+/// bits set so the modulus has exactly `bits` bits (as Go's and the `rsa` crate's generators).
+///
+/// The primes are searched with fixed-width integers (`Uint<16>`/`Uint<32>`, stack-allocated)
+/// instead of the `rsa` crate's heap-allocated `BoxedUint`: the same sieve and BPSW test, about
+/// 4-6x faster. Other sizes (never requested by the template functions) use the crate.
 fn rsa_key(h: &mut dyn Host, bits: usize) -> Result<Key, String> {
+    let err = |e: &dyn std::fmt::Display| format!("error generating rsa key: {e}");
+    let prime = |h: &mut dyn Host| match bits {
+        2048 => fast_prime::<16>(h),
+        4096 => fast_prime::<32>(h),
+        _ => None,
+    };
+    for _ in 0..8 {
+        let (Some(p), Some(q)) = (prime(h), prime(h)) else {
+            break;
+        };
+        if p == q {
+            continue;
+        }
+        let e = crypto_bigint::BoxedUint::from(65_537u64);
+        match rsa::PrivateKey::from_p_q(p, q, e) {
+            Ok(k) => return Ok(Key::Rsa(Box::new(k))),
+            // d does not exist when e divides p-1 or q-1: draw again.
+            Err(_) => continue,
+        }
+    }
     rsa::PrivateKey::new(&mut HostRng(h), bits)
         .map(|k| Key::Rsa(Box::new(k)))
-        .map_err(|e| format!("error generating rsa key: {e}"))
+        .map_err(|e| err(&e))
+}
+
+/// A random probable prime of exactly `64 * L` bits with its two top bits set: candidates from a
+/// random odd start are sieved by small primes, then checked with Miller-Rabin base 2 and a
+/// strong Lucas test (BPSW, the test the `rsa` crate uses). `None` only if the sieve cannot be
+/// built (never for these widths).
+fn fast_prime<const L: usize>(h: &mut dyn Host) -> Option<crypto_bigint::BoxedUint> {
+    use crypto_bigint::Uint;
+    use crypto_primes::hazmat::SmallFactorsSieve;
+    let bits = std::num::NonZeroU32::new(64 * L as u32)?;
+    loop {
+        let mut b = rand_bytes(h, 8 * L);
+        b[0] |= 0xC0;
+        b[8 * L - 1] |= 1;
+        let start = Uint::<L>::from_be_slice(&b);
+        let mut sieve = SmallFactorsSieve::new(start, bits, false).ok()?;
+        // The sieve ends when the increment would overflow the width (the top two bits set
+        // leave ample room); then draw a new start.
+        if let Some(p) = sieve.find(|c| crypto_primes::is_prime(crypto_primes::Flavor::Any, c)) {
+            if p.bit_width_vartime() == bits.get() {
+                return Some(crypto_bigint::BoxedUint::from(&p));
+            }
+        }
+    }
 }
 
 fn ec_key(h: &mut dyn Host) -> Key {
