@@ -101,11 +101,9 @@ impl Files {
         k.rsplit('/').next().unwrap_or(k).to_string()
     }
 
-    /// `.AsConfig`: YAML map of base name → content ("" for an empty set).
+    /// `.AsConfig`: YAML map of base name → content (`{}` for an empty set: helm's files map is
+    /// never nil).
     pub fn as_config(&self) -> String {
-        if self.files.is_empty() {
-            return String::new();
-        }
         let m = self
             .files
             .iter()
@@ -117,9 +115,6 @@ impl Files {
     /// `.AsSecrets`: YAML map of base name → base64 content.
     pub fn as_secrets(&self) -> String {
         use base64::Engine;
-        if self.files.is_empty() {
-            return String::new();
-        }
         let m = self
             .files
             .iter()
@@ -504,6 +499,9 @@ mod tests {
         assert_eq!(f.get("files/a.txt"), "hello\nworld\n");
         assert_eq!(f.get("nope"), "");
         assert_eq!(f.lines("files/a.txt"), ["hello", "world"]);
+        // helm v4.1.4: an empty glob still renders as a YAML map.
+        assert_eq!(f.glob("nope/*").as_config(), "{}");
+        assert_eq!(f.glob("nope/*").as_secrets(), "{}");
         assert!(f.lines("nope").is_empty());
         let g = f.glob("files/*");
         assert_eq!(

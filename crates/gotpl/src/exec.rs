@@ -658,18 +658,20 @@ impl<'t, 's> Exec<'t, 's> {
         &mut self,
         dot: &Dot,
         mut recv: (Value, bool),
-        fields: &'t [Box<str>],
+        fields: &'t str,
         args: &'t [Arg],
         fin: Option<Value>,
     ) -> ER<(Value, bool)> {
-        let n = fields.len();
-        for f in &fields[..n.saturating_sub(1)] {
-            recv = self.eval_field(dot, f, &[], None, recv)?;
+        if fields.is_empty() {
+            return Ok(recv);
         }
-        match fields.last() {
-            Some(last) => self.eval_field(dot, last, args, fin, recv),
-            None => Ok(recv),
+        let (init, last) = fields.rsplit_once('.').unwrap_or(("", fields));
+        if !init.is_empty() {
+            for f in init.split('.') {
+                recv = self.eval_field(dot, f, &[], None, recv)?;
+            }
         }
+        self.eval_field(dot, last, args, fin, recv)
     }
 
     fn eval_field(
@@ -712,7 +714,7 @@ impl<'t, 's> Exec<'t, 's> {
                             let nil = v.is_nil();
                             Ok((v, nil))
                         }
-                        Some(Err(e)) => Err(self.err(format!("error calling {name}: {e}"))),
+                        Some(Err(e)) => Err(self.err(method_error(name, e))),
                         None => {
                             if o.field(name).is_some() {
                                 Err(self.err(format!(
@@ -732,10 +734,10 @@ impl<'t, 's> Exec<'t, 's> {
                             let nil = v.is_nil();
                             Ok((v, nil))
                         }
-                        Some(Err(e)) => Err(self.err(format!("error calling {name}: {e}"))),
+                        Some(Err(e)) => Err(self.err(method_error(name, e))),
                         None => Err(self.err(format!(
                             "can't evaluate field {name} in type {}",
-                            o.type_name()
+                            if iface { "interface {}" } else { o.type_name() }
                         ))),
                     }
                 }
@@ -841,6 +843,13 @@ impl<'t, 's> Exec<'t, 's> {
             &big
         };
         match (def.call)(self, argv) {
+            Ok(v) if result_too_big(&v, self.sh.opts.max_output) => {
+                self.cur = call_node;
+                Err(self.err(format!(
+                    "error calling {name}: result exceeds the limit of {} bytes",
+                    self.sh.opts.max_output
+                )))
+            }
             Ok(v) => Ok(v),
             Err(e) => {
                 self.cur = call_node;
@@ -972,6 +981,32 @@ impl<'t, 's> Exec<'t, 's> {
         };
         let mut sub = Exec::new(self.set, &mut *self.sh, tree, data.clone());
         sub.run_tree(tree, data.clone()).map_err(|e| e.to_string())
+    }
+}
+
+/// Go reports a method's arity error itself (no `error calling` prefix); other method
+/// errors are wrapped like function errors.
+fn method_error(name: &str, e: String) -> String {
+    if e.starts_with("wrong number of args for ") {
+        e
+    } else {
+        format!("error calling {name}: {e}")
+    }
+}
+
+/// Bounds one function result, so loops like `$s = print $s $s` fail instead of exhausting
+/// memory. Strings/bytes are held to `max_output` bytes, lists and maps to a sixteenth of that
+/// in elements.
+fn result_too_big(v: &Value, max: usize) -> bool {
+    if max == 0 {
+        return false;
+    }
+    match v {
+        Value::Str(s) => s.len() > max,
+        Value::Bytes(b) => b.len() > max,
+        Value::List(l) => l.items.len() > max / 16,
+        Value::Map(m) => m.len() > max / 16,
+        _ => false,
     }
 }
 
@@ -1273,7 +1308,7 @@ mod tests {
         assert_eq!(ok("{{ or 1 (fail \"short\") }}"), "1");
         assert_eq!(
             err("{{ eq .Values.num 80 }}"),
-            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <eq .Values.num 80>: error calling eq: incompatible types for comparison"
+            "template: c/templates/t.yaml:1:3: executing \"c/templates/t.yaml\" at <eq .Values.num 80>: error calling eq: incompatible types for comparison: float64 and int"
         );
         assert_eq!(
             ok("{{ eq .Values.num 80.0 }}|{{ ne 1 2 }}|{{ lt 1 2 }}|{{ ge \"a\" \"b\" }}"),
@@ -1488,6 +1523,27 @@ mod tests {
         };
         let e = set.run(&opts).execute("t", &Value::Nil).unwrap_err();
         assert!(e.message.contains("steps"), "{e}");
+    }
+
+    #[test]
+    fn doubling_strings_is_bounded() {
+        let mut set = Templates::new();
+        set.add(
+            "t",
+            r#"{{- $s := "xxxxxxxxxx" }}{{ range 40 }}{{ $s = print $s $s }}{{ end }}{{ len $s }}"#,
+        )
+        .unwrap();
+        let opts = Options {
+            max_output: 1 << 20,
+            ..Options::default()
+        };
+        let e = set.run(&opts).execute("t", &Value::Nil).unwrap_err();
+        assert_eq!(e.context, "print $s $s");
+        assert!(
+            e.message
+                .contains("result exceeds the limit of 1048576 bytes"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -107,9 +107,10 @@ impl fmt::Debug for Func {
 
 #[derive(Debug)]
 pub enum Arg {
-    Field(u32, Vec<Box<str>>),
+    /// `.a.b.c`, stored as the dotted path `a.b.c` (one allocation per node).
+    Field(u32, Box<str>),
     /// `$name.f1.f2` (no fields for a bare variable).
-    Var(u32, Box<str>, Vec<Box<str>>),
+    Var(u32, Box<str>, Box<str>),
     Ident(u32, Func),
     Dot(u32),
     Nil(u32),
@@ -118,7 +119,7 @@ pub enum Arg {
     /// Quoted source text and the unquoted value.
     Str(u32, Box<str>, Box<str>),
     Pipe(u32, Box<Pipe>),
-    Chain(u32, Box<Arg>, Vec<Box<str>>),
+    Chain(u32, Box<Arg>, Box<str>),
 }
 
 impl Arg {
@@ -143,14 +144,14 @@ impl fmt::Display for Arg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Arg::Field(_, fs) => {
-                for x in fs {
+                for x in fs.split('.').filter(|x| !x.is_empty()) {
                     write!(f, ".{x}")?;
                 }
                 Ok(())
             }
             Arg::Var(_, v, fs) => {
                 f.write_str(v)?;
-                for x in fs {
+                for x in fs.split('.').filter(|x| !x.is_empty()) {
                     write!(f, ".{x}")?;
                 }
                 Ok(())
@@ -167,7 +168,7 @@ impl fmt::Display for Arg {
                     Arg::Pipe(_, p) => write!(f, "({p})")?,
                     other => write!(f, "{other}")?,
                 }
-                for x in fs {
+                for x in fs.split('.').filter(|x| !x.is_empty()) {
                     write!(f, ".{x}")?;
                 }
                 Ok(())
@@ -406,7 +407,7 @@ impl<'a> Parser<'a> {
     }
 
     fn unquote(&self, it: &Item) -> PResult<String> {
-        unquote(self.text(it)).map_err(|_| self.err("invalid syntax".into()))
+        unquote(self.text(it)).ok_or_else(|| self.err("invalid syntax".into()))
     }
 
     fn parse_top(&mut self) -> PResult<Vec<Node>> {
@@ -776,21 +777,18 @@ impl<'a> Parser<'a> {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().pos;
-        let mut fields: Vec<Box<str>> = Vec::new();
+        let mut fields = String::new();
         while self.peek().tok == Tok::Field {
             let it = self.next();
             let t = self.text(&it);
-            fields.push(t[1..].into());
+            fields.push_str(t);
         }
         Ok(Some(match node {
             // Go re-creates these nodes at the chain's position (the second segment).
-            Arg::Field(_, mut fs) => {
-                fs.extend(fields);
-                Arg::Field(chain_pos, fs)
-            }
-            Arg::Var(_, v, mut fs) => {
-                fs.extend(fields);
-                Arg::Var(chain_pos, v, fs)
+            Arg::Field(_, fs) => Arg::Field(chain_pos, format!("{fs}{fields}").into()),
+            Arg::Var(_, v, fs) => {
+                let path = format!("{fs}{fields}");
+                Arg::Var(chain_pos, v, path.trim_start_matches('.').into())
             }
             Arg::Bool(..) | Arg::Str(..) | Arg::Number(..) | Arg::Nil(_) | Arg::Dot(_) => {
                 return Err(self.err(format!(
@@ -798,7 +796,11 @@ impl<'a> Parser<'a> {
                     go_quote(&node.to_string())
                 )));
             }
-            other => Arg::Chain(chain_pos, Box::new(other), fields),
+            other => Arg::Chain(
+                chain_pos,
+                Box::new(other),
+                fields.trim_start_matches('.').into(),
+            ),
         }))
     }
 
@@ -818,9 +820,10 @@ impl<'a> Parser<'a> {
                 if !self.vars.iter().any(|v| &**v == name) {
                     return Err(self.err(format!("undefined variable {}", go_quote(name))));
                 }
-                Arg::Var(it.pos, name.into(), parts.map(Into::into).collect())
+                let rest: Vec<&str> = parts.collect();
+                Arg::Var(it.pos, name.into(), rest.join(".").into())
             }
-            Tok::Field => Arg::Field(it.pos, vec![text[1..].into()]),
+            Tok::Field => Arg::Field(it.pos, text[1..].into()),
             Tok::Bool => Arg::Bool(it.pos, text == "true"),
             Tok::CharConstant | Tok::Complex | Tok::Number => {
                 let n = parse_number(text, it.tok).map_err(|m| self.err(m))?;
@@ -845,22 +848,22 @@ impl<'a> Parser<'a> {
 }
 
 /// Go's `strconv.Unquote` for "…", `…` and '…' literals.
-pub fn unquote(s: &str) -> Result<String, ()> {
+pub fn unquote(s: &str) -> Option<String> {
     let b = s.as_bytes();
     if b.len() < 2 {
-        return Err(());
+        return None;
     }
     let q = b[0];
     if q != b[b.len() - 1] {
-        return Err(());
+        return None;
     }
     let body = &s[1..s.len() - 1];
     match q {
         b'`' => {
             if body.contains('`') {
-                return Err(());
+                return None;
             }
-            Ok(body.replace('\r', ""))
+            Some(body.replace('\r', ""))
         }
         b'"' | b'\'' => {
             let mut out = String::with_capacity(body.len());
@@ -869,13 +872,13 @@ pub fn unquote(s: &str) -> Result<String, ()> {
             while let Some(c) = chars.next() {
                 count += 1;
                 if c == q as char || c == '\n' {
-                    return Err(());
+                    return None;
                 }
                 if c != '\\' {
                     out.push(c);
                     continue;
                 }
-                let e = chars.next().ok_or(())?;
+                let e = chars.next()?;
                 match e {
                     'a' => out.push('\x07'),
                     'b' => out.push('\x08'),
@@ -895,44 +898,44 @@ pub fn unquote(s: &str) -> Result<String, ()> {
                         };
                         let mut v: u32 = 0;
                         for _ in 0..n {
-                            let d = chars.next().and_then(|c| c.to_digit(16)).ok_or(())?;
+                            let d = chars.next().and_then(|c| c.to_digit(16))?;
                             v = v * 16 + d;
                         }
                         if e == 'x' {
                             if q == b'\'' {
-                                out.push(char::from_u32(v).ok_or(())?);
+                                out.push(char::from_u32(v)?);
                             } else {
                                 // A \x byte may form part of a UTF-8 sequence; rebuild below.
                                 push_byte(&mut out, v as u8);
                             }
                         } else {
-                            out.push(char::from_u32(v).ok_or(())?);
+                            out.push(char::from_u32(v)?);
                         }
                     }
                     '0'..='7' => {
-                        let mut v = e.to_digit(8).ok_or(())?;
+                        let mut v = e.to_digit(8)?;
                         for _ in 0..2 {
-                            let d = chars.next().and_then(|c| c.to_digit(8)).ok_or(())?;
+                            let d = chars.next().and_then(|c| c.to_digit(8))?;
                             v = v * 8 + d;
                         }
                         if v > 255 {
-                            return Err(());
+                            return None;
                         }
                         if q == b'\'' {
-                            out.push(char::from_u32(v).ok_or(())?);
+                            out.push(char::from_u32(v)?);
                         } else {
                             push_byte(&mut out, v as u8);
                         }
                     }
-                    _ => return Err(()),
+                    _ => return None,
                 }
             }
             if q == b'\'' && count == 0 {
-                return Err(());
+                return None;
             }
-            Ok(fix_bytes(out))
+            Some(fix_bytes(out))
         }
-        _ => Err(()),
+        _ => None,
     }
 }
 
@@ -1046,7 +1049,7 @@ fn parse_number(text: &str, tok: Tok) -> Result<Number, String> {
         float: 0.0,
     };
     if tok == Tok::CharConstant {
-        let s = unquote(text).map_err(|_| "invalid syntax".to_string())?;
+        let s = unquote(text).ok_or_else(|| "invalid syntax".to_string())?;
         let mut cs = s.chars();
         let c = cs.next().ok_or("invalid syntax")?;
         if cs.next().is_some() {
@@ -1118,7 +1121,7 @@ mod tests {
         assert_eq!(unquote(r#""a\tb\x41\u00e9\101""#).unwrap(), "a\tbAéA");
         assert_eq!(unquote("`a\\n`").unwrap(), "a\\n");
         assert_eq!(unquote(r#""\xc3\xa9""#).unwrap(), "é");
-        assert!(unquote(r#""\q""#).is_err());
+        assert!(unquote(r#""\q""#).is_none());
         assert_eq!(unquote("'a'").unwrap(), "a");
     }
 

@@ -189,6 +189,15 @@ fn reflect_kind(v: &Value) -> &'static str {
     v.kind_name()
 }
 
+/// Go 1.25 names both types: `incompatible types for comparison: int and float64`.
+fn incompatible(a: &Value, b: &Value) -> String {
+    format!(
+        "incompatible types for comparison: {} and {}",
+        a.type_name(),
+        b.type_name()
+    )
+}
+
 /// Go's `%s` of a value (Go's errors here format reflect.Values with `%s`).
 fn pct_s(v: &Value) -> String {
     sprintf("%s", std::slice::from_ref(v))
@@ -207,7 +216,7 @@ fn eq_values(a1: &Value, rest: &[Value]) -> Result<bool, String> {
                 (Kind::Uint, Kind::Int) => as_i(a) >= 0 && as_u(a1) == as_i(a) as u64,
                 _ => {
                     if !a1.is_nil() && !a.is_nil() {
-                        return Err("incompatible types for comparison".into());
+                        return Err(incompatible(a1, a));
                     }
                     false
                 }
@@ -277,7 +286,7 @@ fn lt_values(a1: &Value, a2: &Value) -> Result<bool, String> {
         return match (k1, k2) {
             (Kind::Int, Kind::Uint) => Ok(as_i(a1) < 0 || (as_i(a1) as u64) < as_u(a2)),
             (Kind::Uint, Kind::Int) => Ok(as_i(a2) >= 0 && as_u(a1) < as_i(a2) as u64),
-            _ => Err("incompatible types for comparison".into()),
+            _ => Err(incompatible(a1, a2)),
         };
     }
     match k1 {
@@ -425,7 +434,7 @@ mod tests {
         assert_eq!(eq_values(&Value::Int(1), &[Value::Int64(1)]), Ok(true));
         assert_eq!(
             eq_values(&Value::Float(1.0), &[Value::Int(1)]),
-            Err("incompatible types for comparison".into())
+            Err("incompatible types for comparison: float64 and int".into())
         );
         assert_eq!(eq_values(&Value::Nil, &[Value::str("a")]), Ok(false));
         assert_eq!(eq_values(&Value::Nil, &[Value::Nil]), Ok(true));

@@ -32,7 +32,8 @@ pub struct SpanNode {
     pub key: Option<Loc>,
     /// Start of the value.
     pub value: Loc,
-    /// End (exclusive) of the value.
+    /// End (exclusive) of the value: exact for scalars; for collections only a hint (the two
+    /// loaders may place it at the last child or at the next token).
     pub end: Loc,
     pub(super) children: Children,
 }

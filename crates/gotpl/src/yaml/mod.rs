@@ -3,9 +3,18 @@
 //! - [`load`]: text → [`Value`] the way `sigs.k8s.io/yaml.Unmarshal` does it: go-yaml v2 with
 //!   YAML 1.1 resolution (`yes`/`on`/`y` booleans, `0777` octal, `1_000`), then a JSON round
 //!   trip (every number `float64`, keys stringified, `.inf` rejected).
-//! - [`load_spanned`]: the same plus [`Spans`], the source position of every key and value.
+//! - [`load_spanned`]: the same plus [`Spans`], the source position of every key and value
+//!   (`spans.find(&["image", "tag"])`, `spans.pointer("/env/0/value")`, `spans.loc(path)`).
+//! - [`load_map`] / [`load_list`]: into `map[string]interface{}` / `[]interface{}` (helm's
+//!   `fromYaml`, `fromYamlArray`, Chart.yaml); [`load_all`]: every document of a stream;
+//!   [`load_values`]: helm v4's values files (documents split at `---` lines and deep-merged).
 //! - [`to_yaml`]: helm's `toYaml` bytes (`json.Marshal` → yaml.v2 `Unmarshal` → yaml.v2 `Marshal`),
 //!   [`to_yaml_pretty`]: helm's `toYamlPretty` (yaml.v3 encoder, indent 2).
+//!
+//! Loading: saphyr-parser events feed our own tree builder and YAML 1.1 resolver (`load.rs`);
+//! a line-based fast path (`fast.rs`) handles the plain block YAML most files are made of and
+//! defers everything else to it. Where saphyr and libyaml disagree (a tab after `key:`, flow
+//! collections at the parent's indentation, `\/` escapes) the loader follows libyaml.
 
 mod emit;
 mod fast;
