@@ -148,16 +148,31 @@ fn fidelity_against_helm() {
         .stack_size(chartgate::cli::STACK_SIZE)
         .build()
         .expect("thread pool");
-    let verdicts: Vec<Verdict> = pool.install(|| {
+    let timed: Vec<(Verdict, f64)> = pool.install(|| {
         use rayon::prelude::*;
         rows.par_iter()
             .map(|r| {
+                let start = std::time::Instant::now();
                 // An engine panic must not hide the other rows' results.
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&dir, r)))
-                    .unwrap_or_else(|_| Verdict::Diff("panicked".into()))
+                let v = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&dir, r)))
+                    .unwrap_or_else(|_| Verdict::Diff("panicked".into()));
+                (v, start.elapsed().as_secs_f64())
             })
             .collect()
     });
+    let mut slowest: Vec<(f64, &str)> = timed
+        .iter()
+        .zip(&rows)
+        .map(|((_, t), r)| (*t, r.label.as_str()))
+        .collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let slow: Vec<String> = slowest
+        .iter()
+        .take(5)
+        .map(|(t, l)| format!("{l} {t:.2}s"))
+        .collect();
+    println!("slowest renders: {}", slow.join(", "));
+    let verdicts: Vec<Verdict> = timed.into_iter().map(|(v, _)| v).collect();
 
     let (mut same, mut total, mut err_same, mut err_msg_same, mut err_total) = (0, 0, 0, 0, 0);
     for (row, v) in rows.iter().zip(&verdicts) {

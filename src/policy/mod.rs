@@ -71,6 +71,13 @@ struct Check {
     builtin: bool,
 }
 
+impl Check {
+    /// A built-in chart-scope policy (evaluated through the aggregate chart rule).
+    fn builtin_chart(&self) -> bool {
+        self.meta.chart_scope && self.query.starts_with("data.chartgate.")
+    }
+}
+
 /// Kinds with a pod template (lib.k8s.pod_path): what `kinds: [workload]` stands for.
 const WORKLOAD_KINDS: &[&str] = &[
     "Pod",
@@ -106,6 +113,11 @@ pub struct PolicySet {
     groups: std::collections::HashMap<String, Group>,
     /// The group of every other kind (policies without `kinds`).
     other: Group,
+    /// The chart-scope built-in checks, as one rule.
+    chart_group: Group,
+    /// Prepared engines for reuse across `evaluate` calls (one per concurrent job), so a scan
+    /// of many small charts does not clone the engine per chart.
+    pool: std::sync::Arc<std::sync::Mutex<Vec<regorus::Engine>>>,
 }
 
 fn load_err(path: &Path, e: impl std::fmt::Display) -> String {
@@ -201,7 +213,7 @@ impl PolicySet {
             engine.add_data(to_rego(&v)).map_err(|e| load_err(d, e))?;
         }
         check::builtins_exist(&mut engine, &sources)?;
-        let (groups, other, module) = aggregate(&checks);
+        let (groups, other, chart_group, module) = aggregate(&checks);
         if !module.is_empty() {
             engine
                 .add_policy("chartgate-internal/by_kind.rego".into(), module)
@@ -222,7 +234,26 @@ impl PolicySet {
             constraints,
             groups,
             other,
+            chart_group,
+            pool: Default::default(),
         })
+    }
+
+    /// A prepared engine from the pool (or a clone of the loaded one).
+    fn take_engine(&self) -> regorus::Engine {
+        self.pool
+            .lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_else(|| self.engine.clone())
+    }
+
+    fn put_engine(&self, e: regorus::Engine) {
+        if let Ok(mut p) = self.pool.lock() {
+            if p.len() < 64 {
+                p.push(e);
+            }
+        }
     }
 
     /// The group of built-in checks that can fire on objects of `kind`.
@@ -286,12 +317,14 @@ impl PolicySet {
     /// Evaluates every check on every target. `namespace` is the release namespace objects
     /// without one are deployed to; `inventory` fills Gatekeeper's `data.inventory`.
     pub fn evaluate(&self, targets: &[Target], namespace: &str) -> Result<Vec<Finding>, String> {
-        let mut engine = self.engine.clone();
-        if !self.constraints.is_empty() {
-            engine
-                .add_data(gatekeeper::inventory(targets, namespace))
-                .map_err(|e| format!("inventory: {e}"))?;
+        if self.constraints.is_empty() {
+            return self.evaluate_pooled(targets, namespace);
         }
+        // Gatekeeper's data.inventory is per call: a fresh engine with that data.
+        let mut engine = self.engine.clone();
+        engine
+            .add_data(gatekeeper::inventory(targets, namespace))
+            .map_err(|e| format!("inventory: {e}"))?;
         let chart_findings = self.eval_chart_checks(&mut engine, targets, namespace);
         let per: Vec<Result<Vec<Finding>, String>> = targets
             .par_iter()
@@ -308,6 +341,37 @@ impl PolicySet {
                     Ok(out)
                 },
             )
+            .collect();
+        let mut all = Vec::new();
+        for r in per {
+            all.extend(r?);
+        }
+        all.extend(chart_findings);
+        Ok(all)
+    }
+
+    /// No per-call data: engines come from the pool, one per chunk of objects.
+    fn evaluate_pooled(&self, targets: &[Target], namespace: &str) -> Result<Vec<Finding>, String> {
+        let mut eng = self.take_engine();
+        let chart_findings = self.eval_chart_checks(&mut eng, targets, namespace);
+        self.put_engine(eng);
+        let per: Vec<Result<Vec<Finding>, String>> = targets
+            .par_chunks(8)
+            .map(|chunk| {
+                let mut eng = self.take_engine();
+                let mut out = Vec::new();
+                for t in chunk {
+                    match self.eval_checks(&mut eng, t) {
+                        Ok(f) => out.extend(f),
+                        Err(e) => {
+                            self.put_engine(eng);
+                            return Err(e);
+                        }
+                    }
+                }
+                self.put_engine(eng);
+                Ok(out)
+            })
             .collect();
         let mut all = Vec::new();
         for r in per {
@@ -391,16 +455,38 @@ impl PolicySet {
         );
         input.insert(R::from("namespace"), R::from(namespace));
         eng.set_input(R::from(input));
-        for c in chart_checks {
+        let target_of = |item: &R| {
+            item["object"]
+                .as_u64()
+                .ok()
+                .and_then(|i| targets.get(i as usize))
+                .unwrap_or(&targets[0])
+        };
+        let mut user_checks: Vec<&Check> = chart_checks.iter().copied().filter(|c| !c.builtin_chart()).collect();
+        if let Some(q) = &self.chart_group.query {
+            match eng.eval_rule(q.clone()) {
+                Ok(v) => {
+                    for item in results(&v) {
+                        if let R::Array(a) = &item {
+                            if let (Some(i), Some(res)) = (a.first(), a.get(1)) {
+                                if let Some(c) =
+                                    i.as_u64().ok().and_then(|i| self.checks.get(i as usize))
+                                {
+                                    out.push(finding(c, target_of(res), res));
+                                }
+                            }
+                        }
+                    }
+                }
+                // Evaluate one by one to pin the error on the policy that raised it.
+                Err(_) => user_checks = chart_checks,
+            }
+        }
+        for c in user_checks {
             match eng.eval_rule(c.query.clone()) {
                 Ok(v) => {
                     for item in results(&v) {
-                        let t = item["object"]
-                            .as_u64()
-                            .ok()
-                            .and_then(|i| targets.get(i as usize))
-                            .unwrap_or(&targets[0]);
-                        out.push(finding(c, t, &item));
+                        out.push(finding(c, target_of(&item), &item));
                     }
                 }
                 Err(e) => out.push(eval_error(&c.id, &targets[0], &e.to_string())),
@@ -413,7 +499,9 @@ impl PolicySet {
 /// Builds the by-kind aggregate module: for each kind some built-in policy names in
 /// `custom.kinds`, one partial-set rule collecting `[check index, violation]` from every
 /// built-in policy that applies to that kind; one more rule for all other kinds.
-fn aggregate(checks: &[Check]) -> (std::collections::HashMap<String, Group>, Group, String) {
+type Aggregate = (std::collections::HashMap<String, Group>, Group, Group, String);
+
+fn aggregate(checks: &[Check]) -> Aggregate {
     let expand = |k: &str| -> Vec<String> {
         if k == "workload" {
             WORKLOAD_KINDS.iter().map(|s| s.to_string()).collect()
@@ -467,7 +555,14 @@ fn aggregate(checks: &[Check]) -> (std::collections::HashMap<String, Group>, Gro
         .map(|(i, _)| *i)
         .collect();
     let other = make(members, &mut module);
-    (groups, other, module)
+    let chart: Vec<usize> = checks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.builtin_chart())
+        .map(|(i, _)| i)
+        .collect();
+    let chart = make(chart, &mut module);
+    (groups, other, chart, module)
 }
 
 fn add_module(engine: &mut regorus::Engine, name: &str, text: &str) -> Result<(), String> {
