@@ -23,17 +23,18 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": ["spec", "scaleTargetRef"], "object": i} if {
-	some [i, h] in chart.objects
+	some h in chart.objects
 	h.kind == "HorizontalPodAutoscaler"
-	ref := h.spec.scaleTargetRef
+	i := h.i
+	ref := h.o.spec.scaleTargetRef
 	is_string(ref.name)
 	not target_exists(h, ref)
-	msg := sprintf("HorizontalPodAutoscaler %q targets %v %q, which the chart does not create", [chart.name_of(h), object.get(ref, "kind", ""), ref.name])
+	msg := sprintf("HorizontalPodAutoscaler %q targets %v %q, which the chart does not create", [h.name, object.get(ref, "kind", ""), ref.name])
 }
 
 target_exists(h, ref) if {
-	some [_, o] in chart.objects
+	some o in chart.objects
 	o.kind == ref.kind
-	chart.name_of(o) == ref.name
-	chart.namespace_of(o) == chart.namespace_of(h)
+	o.name == ref.name
+	o.ns == h.ns
 }

@@ -22,11 +22,12 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": path, "object": i} if {
-	some [i, g] in chart.objects
-	g.kind == "Ingress"
-	some [path, name] in backends(g)
-	not service_exists(g, name)
-	msg := sprintf("Ingress %q routes to Service %q, which the chart does not create", [chart.name_of(g), name])
+	some x in chart.objects
+	x.kind == "Ingress"
+	i := x.i
+	some [path, name] in backends(x.o)
+	not service_exists(x, name)
+	msg := sprintf("Ingress %q routes to Service %q, which the chart does not create", [x.name, name])
 }
 
 backends(g) := {[p, n] |
@@ -50,8 +51,8 @@ backend_name(b) := set() if {
 }
 
 service_exists(g, name) if {
-	some [_, s] in chart.objects
+	some s in chart.objects
 	s.kind == "Service"
-	chart.name_of(s) == name
-	chart.namespace_of(s) == chart.namespace_of(g)
+	s.name == name
+	s.ns == g.ns
 }

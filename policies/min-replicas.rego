@@ -23,19 +23,21 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": ["spec", "replicas"], "object": i} if {
-	some [i, w] in chart.objects
+	some w in chart.objects
 	w.kind in {"Deployment", "StatefulSet"}
-	n := object.get(chart.as_obj(object.get(w, "spec", {})), "replicas", 1)
+	i := w.i
+	n := object.get(chart.as_obj(object.get(w.o, "spec", {})), "replicas", 1)
 	is_number(n)
 	n < 2
 	n >= 1
 	not autoscaled(w)
-	msg := sprintf("%s %q runs %d replica", [w.kind, chart.name_of(w), n])
+	msg := sprintf("%s %q runs %d replica", [w.kind, w.name, n])
 }
 
 autoscaled(w) if {
-	some [_, h] in chart.objects
+	some h in chart.objects
 	h.kind == "HorizontalPodAutoscaler"
-	h.spec.scaleTargetRef.kind == w.kind
-	h.spec.scaleTargetRef.name == chart.name_of(w)
+	h.o.spec.scaleTargetRef.kind == w.kind
+	h.o.spec.scaleTargetRef.name == w.name
+	h.ns == w.ns
 }

@@ -26,14 +26,15 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": ["metadata", "name"], "object": i} if {
-	some [i, w, labels] in chart.workloads
-	not isolated(w, labels)
-	msg := sprintf("%s %q: no NetworkPolicy in the chart selects its pods", [w.kind, chart.name_of(w)])
+	some w in chart.workloads
+	i := w.i
+	not isolated(w)
+	msg := sprintf("%s %q: no NetworkPolicy in the chart selects its pods", [w.kind, w.name])
 }
 
-isolated(w, labels) if {
-	some [_, np] in chart.objects
+isolated(w) if {
+	some np in chart.objects
 	np.kind == "NetworkPolicy"
-	chart.namespace_of(np) == chart.namespace_of(w)
-	chart.selects(object.get(np, ["spec", "podSelector"], {}), labels)
+	np.ns == w.ns
+	chart.selects(object.get(np.o, ["spec", "podSelector"], {}), w.labels)
 }

@@ -22,16 +22,17 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": ["spec", "podSelector"], "object": i} if {
-	some [i, np] in chart.objects
+	some np in chart.objects
 	np.kind == "NetworkPolicy"
-	sel := chart.as_obj(object.get(np, ["spec", "podSelector"], {}))
+	i := np.i
+	sel := chart.as_obj(object.get(np.o, ["spec", "podSelector"], {}))
 	count(sel) > 0
 	not selects_some(np, sel)
-	msg := sprintf("NetworkPolicy %q selects no pod template in the chart", [chart.name_of(np)])
+	msg := sprintf("NetworkPolicy %q selects no pod template in the chart", [np.name])
 }
 
 selects_some(np, sel) if {
-	some [_, w, labels] in chart.workloads
-	chart.namespace_of(w) == chart.namespace_of(np)
-	chart.selects(sel, labels)
+	some w in chart.workloads
+	w.ns == np.ns
+	chart.selects(sel, w.labels)
 }

@@ -23,18 +23,19 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": ["spec", "selector"], "object": i} if {
-	some [i, s] in chart.objects
+	some s in chart.objects
 	s.kind == "Service"
-	sel := s.spec.selector
+	i := s.i
+	sel := s.o.spec.selector
 	is_object(sel)
 	count(sel) > 0
-	not object.get(s.spec, "type", "") == "ExternalName"
+	not object.get(s.o.spec, "type", "") == "ExternalName"
 	not selects_some(s, sel)
-	msg := sprintf("Service %q selects %v, which matches no pod template in the chart", [chart.name_of(s), sel])
+	msg := sprintf("Service %q selects %v, which matches no pod template in the chart", [s.name, sel])
 }
 
 selects_some(s, sel) if {
-	some [_, w, labels] in chart.workloads
-	chart.namespace_of(w) == chart.namespace_of(s)
-	chart.selects_map(sel, labels)
+	some w in chart.workloads
+	w.ns == s.ns
+	chart.selects_map(sel, w.labels)
 }

@@ -573,11 +573,17 @@ fn check_docs(
     if let Some(s) = &ctx.secrets {
         for r in docs {
             if let Ok(d) = &r.doc {
-                let line_of = |needle: &str| -> Option<u32> {
-                    let src = r.src.as_deref()?;
-                    src.lines()
-                        .position(|l| l.contains(needle))
-                        .map(|i| i as u32 + 1)
+                // `pointer` is a JSON pointer into the object (`/data/password`); "" is the object.
+                let line_of = |pointer: &str| -> Option<u32> {
+                    let path: Vec<String> = pointer
+                        .split('/')
+                        .skip(1)
+                        .map(|p| p.replace("~1", "/").replace("~0", "~"))
+                        .collect();
+                    r.src
+                        .as_deref()
+                        .and_then(|s| locate::field_line(s, r.line.unwrap_or(1), &path))
+                        .or(r.line)
                 };
                 let mut f = s.scan_object(&r.path, d, &line_of);
                 for x in f.iter_mut() {

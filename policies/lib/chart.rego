@@ -7,10 +7,18 @@ import rego.v1
 
 import data.lib.k8s
 
-objects contains [i, o] if {
+# One entry per object, described once so policies compare plain fields in their loops:
+# {"i": index in input.objects, "o": object, "kind", "name", "ns": namespace it lands in}.
+objects := [x |
 	some i, o in k8s.iter(input.objects)
 	is_object(o)
-}
+	x := {"i": i, "o": o, "kind": kind_of(o), "name": name_of(o), "ns": namespace_of(o)}
+]
+
+kind_of(o) := k if {
+	k := o.kind
+	is_string(k)
+} else := ""
 
 # The namespace an object lands in.
 namespace_of(o) := n if {
@@ -38,12 +46,11 @@ pod_labels(o) := as_obj(object.get(o, ["spec", "template", "metadata", "labels"]
 
 pod_labels(o) := as_obj(object.get(o, ["spec", "jobTemplate", "spec", "template", "metadata", "labels"], {})) if o.kind == "CronJob"
 
-# Every object that creates pods: [index, object, pod labels].
-workloads contains [i, o, pod_labels(o)] if {
-	some [i, o] in objects
-	is_string(o.kind)
-	pod_labels(o)
-}
+# Every object that creates pods, as in `objects` plus "labels": its pods' labels.
+workloads := [object.union(x, {"labels": pod_labels(x.o)}) |
+	some x in objects
+	pod_labels(x.o)
+]
 
 # A Service-style selector (plain map): every pair present. An empty map selects nothing.
 selects_map(sel, labels) if {

@@ -39,11 +39,11 @@ struct Match {
     name: Option<String>,
 }
 
+/// Constraint documents with the file they came from.
+pub type ConstraintDocs = Vec<(String, gotpl::Value)>;
+
 /// Splits a YAML file into templates and constraint documents.
-pub fn read_yaml(
-    path: &Path,
-    text: &str,
-) -> Result<(Vec<Template>, Vec<(String, gotpl::Value)>), String> {
+pub fn read_yaml(path: &Path, text: &str) -> Result<(Vec<Template>, ConstraintDocs), String> {
     let file = path.display().to_string();
     let docs = gotpl::yaml::load_all(text).map_err(|e| format!("{file}: {e}"))?;
     let mut templates = Vec::new();
@@ -354,9 +354,10 @@ impl Constraint {
 
 /// `data.inventory` as Gatekeeper's sync fills it, from the objects under scan.
 pub fn inventory(targets: &[Target], namespace: &str) -> R {
-    let mut cluster: BTreeMap<String, BTreeMap<String, BTreeMap<String, R>>> = BTreeMap::new();
-    let mut namespaced: BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeMap<String, R>>>> =
-        BTreeMap::new();
+    // apiVersion → kind → name → object.
+    type ByApi = BTreeMap<String, BTreeMap<String, BTreeMap<String, R>>>;
+    let mut cluster: ByApi = BTreeMap::new();
+    let mut namespaced: BTreeMap<String, ByApi> = BTreeMap::new();
     for t in targets {
         let api = str_field(&t.doc, "apiVersion").unwrap_or_default();
         let kind = str_field(&t.doc, "kind").unwrap_or_default();

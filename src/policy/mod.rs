@@ -462,7 +462,15 @@ impl PolicySet {
                 .and_then(|i| targets.get(i as usize))
                 .unwrap_or(&targets[0])
         };
-        let mut user_checks: Vec<&Check> = chart_checks.iter().copied().filter(|c| !c.builtin_chart()).collect();
+        let mut user_checks: Vec<&Check> = if self.chart_group.query.is_some() {
+            chart_checks
+                .iter()
+                .copied()
+                .filter(|c| !c.builtin_chart())
+                .collect()
+        } else {
+            chart_checks.clone()
+        };
         if let Some(q) = &self.chart_group.query {
             match eng.eval_rule(q.clone()) {
                 Ok(v) => {
@@ -499,7 +507,12 @@ impl PolicySet {
 /// Builds the by-kind aggregate module: for each kind some built-in policy names in
 /// `custom.kinds`, one partial-set rule collecting `[check index, violation]` from every
 /// built-in policy that applies to that kind; one more rule for all other kinds.
-type Aggregate = (std::collections::HashMap<String, Group>, Group, Group, String);
+type Aggregate = (
+    std::collections::HashMap<String, Group>,
+    Group,
+    Group,
+    String,
+);
 
 fn aggregate(checks: &[Check]) -> Aggregate {
     let expand = |k: &str| -> Vec<String> {
@@ -585,7 +598,7 @@ fn user_checks(file: &str, text: &str, namespaces: &[String]) -> Result<Vec<Chec
     let Some(pkg) = meta::package(text) else {
         return Ok(vec![]);
     };
-    if !namespaces.iter().any(|n| *n == pkg) {
+    if !namespaces.contains(&pkg) {
         return Ok(vec![]);
     }
     let m = meta::parse(file, text)?;

@@ -226,7 +226,8 @@ fn collect(
     shared: &(Value, Value),
     out: &mut BTreeMap<String, Renderable>,
 ) -> Map {
-    let dot = Map::new();
+    // The dot is a `common.Values` too in helm.
+    let dot = Map::new().with_type(gotpl::MapType::Values);
     let subcharts = Map::new();
     let values = match parent_values {
         None => root_values.clone(),
@@ -240,7 +241,13 @@ fn collect(
     dot.insert("Files", Value::Object(Rc::new(files_object(chart))));
     dot.insert("Release", shared.0.clone());
     dot.insert("Capabilities", shared.1.clone());
-    dot.insert("Values", values.clone());
+    // helm hands templates `.Values` as its named map type (`common.Values`): `typeOf` and
+    // sprig's `dig` see the difference.
+    let typed = match &values {
+        Value::Map(m) => Value::Map(m.with_type(gotpl::MapType::Values)),
+        other => other.clone(),
+    };
+    dot.insert("Values", typed);
     dot.insert("Subcharts", Value::Map(subcharts.clone()));
     for child in &chart.dependencies {
         let child_path = format!("{full_path}/charts/{}", child.name());

@@ -450,6 +450,43 @@ mod tests {
     }
 
     #[test]
+    fn heads_decode_like_helm() {
+        // Messages verified with helm v4.1.4 (`YAML parse error on FILE: ` + this).
+        assert_eq!(
+            parse_head("just a string").unwrap_err(),
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type util.SimpleHead"
+        );
+        assert_eq!(
+            parse_head("metadata: []").unwrap_err(),
+            format!("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field SimpleHead.metadata of type {METADATA_TYPE}")
+        );
+        // Scalars decode into the string fields; `kind: 1` is fine for helm.
+        let h =
+            parse_head("kind: 1\nmetadata:\n  name: 5\n  annotations:\n    a: 5").expect("valid");
+        assert_eq!((h.kind.as_str(), h.name.as_str()), ("1", "5"));
+        assert_eq!(h.annotations.expect("annotations")["a"], "5");
+        assert_eq!(
+            parse_head("---\n# comment only").expect("valid"),
+            Head::default()
+        );
+    }
+
+    #[test]
+    fn unknown_hooks_are_dropped_and_hooks_sorted_by_kind() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "c/templates/h.yaml".to_string(),
+            "kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: post-install\n---\nkind: Pod\nmetadata:\n  annotations:\n    helm.sh/hook: pre-install,bogus\n---\nkind: Secret\nmetadata:\n  annotations:\n    helm.sh/hook: PRE-install\n".to_string(),
+        );
+        files.insert("c/templates/_p.tpl".to_string(), "kind: X".to_string());
+        let (hooks, manifests) = sort_manifests(&files).expect("valid");
+        assert!(manifests.is_empty());
+        let kinds: Vec<&str> = hooks.iter().map(|h| h.kind.as_str()).collect();
+        assert_eq!(kinds, ["Secret", "Job"]);
+        assert_eq!(hooks[0].events, [HookEvent::PreInstall]);
+    }
+
+    #[test]
     fn atoi() {
         assert_eq!(parse_go_atoi("-5"), Some(-5));
         assert_eq!(parse_go_atoi(" 5"), None);

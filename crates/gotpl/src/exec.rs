@@ -120,6 +120,9 @@ enum Cur<'t> {
 
 pub(crate) struct Exec<'t, 's> {
     set: &'t Templates,
+    /// Sets consulted after `set` (a `tpl` executes against a small overlay of its own
+    /// defines over the enclosing sets, instead of cloning the whole name table).
+    outer: Vec<&'t Templates>,
     sh: &'s mut Shared,
     tree: &'t Tree,
     vars: Vec<(&'t str, Value, bool)>,
@@ -153,6 +156,7 @@ impl<'t, 's> Exec<'t, 's> {
     pub(crate) fn new(set: &'t Templates, sh: &'s mut Shared, tree: &'t Tree, data: Value) -> Self {
         Exec {
             set,
+            outer: Vec::new(),
             sh,
             tree,
             vars: vec![("$", data, false)],
@@ -233,8 +237,8 @@ impl<'t, 's> Exec<'t, 's> {
         self.step()?;
         self.cur = Cur::Node(node);
         match node {
-            Node::Text(_, t) => {
-                out.push_str(t);
+            Node::Text(a, b) => {
+                out.push_str(self.tree.text(*a, *b));
                 self.check_out(out)?;
                 Ok(())
             }
@@ -481,7 +485,7 @@ impl<'t, 's> Exec<'t, 's> {
         out: &mut String,
     ) -> Result<(), Flow> {
         self.cur = Cur::Node(node);
-        let Some(tree) = self.set.get(name) else {
+        let Some(tree) = self.find(name) else {
             return Err(self
                 .err(format!("template {} not defined", go_quote(name)))
                 .into());
@@ -970,9 +974,16 @@ impl<'t, 's> Exec<'t, 's> {
         }
     }
 
+    /// A template by name: the innermost set that has it.
+    fn find(&self, name: &str) -> Option<&'t Arc<Tree>> {
+        self.set
+            .get(name)
+            .or_else(|| self.outer.iter().find_map(|s| s.get(name)))
+    }
+
     /// Executes a named template in a fresh scope (helm's `include`).
     fn exec_named(&mut self, name: &str, data: &Value) -> Result<String, String> {
-        let Some(tree) = self.set.get(name) else {
+        let Some(tree) = self.find(name) else {
             return Err(format!(
                 "template: no template {} associated with template {}",
                 go_quote(name),
@@ -980,6 +991,7 @@ impl<'t, 's> Exec<'t, 's> {
             ));
         };
         let mut sub = Exec::new(self.set, &mut *self.sh, tree, data.clone());
+        sub.outer = self.outer.clone();
         sub.run_tree(tree, data.clone()).map_err(|e| e.to_string())
     }
 }
@@ -1082,21 +1094,29 @@ impl Host for Exec<'_, '_> {
             Ok(t) => t,
             Err(e) => return Err(format!("cannot parse template {}: {e}", go_quote(text))),
         };
-        let mut set = self.set.clone();
+        // Go clones the set and parses into the clone; an overlay of the new trees over the
+        // enclosing sets gives the same lookups (an empty define does not hide an existing one).
+        let mut set = self.set.empty_like();
         let mut it = trees.into_iter();
         let main = match it.next() {
             Some(m) => Arc::new(m),
             None => return Ok(String::new()),
         };
         for t in it {
-            set.associate(t);
+            if !(t.is_empty() && self.find(&t.name).is_some()) {
+                set.associate(t);
+            }
         }
-        if !main.is_empty() || !set.has(&root) {
+        if !main.is_empty() || (self.find(&root).is_none() && !set.has(&root)) {
             set.associate_arc(main.clone());
         }
+        let mut outer = Vec::with_capacity(self.outer.len() + 1);
+        outer.push(self.set);
+        outer.extend(self.outer.iter().copied());
         self.sh.depth += 1;
         let r = {
             let mut sub = Exec::new(&set, &mut *self.sh, &main, data.clone());
+            sub.outer = outer;
             sub.run_tree(&main, data.clone())
         };
         self.sh.depth -= 1;
@@ -1456,6 +1476,72 @@ mod tests {
         );
         assert!(err("{{ fail \"boom\" }}").ends_with("HELM_ERR_STARTboomHELM_ERR_END"));
         assert_eq!(ok("{{ lookup \"v1\" \"Pod\" \"ns\" \"n\" | len }}"), "0");
+    }
+
+    #[test]
+    fn tpl_overlay_sees_enclosing_defines() {
+        // A define made by an outer tpl is visible to a nested tpl; an empty define in tpl text
+        // does not hide the file's define (Go's AddParseTree rule).
+        assert_eq!(
+            ok(
+                r#"{{ define "d" }}D{{ end }}{{ tpl "{{ define \"e\" }}E{{ end }}{{ define \"d\" }}{{ end }}{{ tpl \"{{ include \\\"e\\\" . }}{{ include \\\"d\\\" . }}\" . }}" . }}"#
+            ),
+            "ED"
+        );
+        // Defines made inside tpl do not leak back to the file's set.
+        assert!(
+            err(r#"{{ tpl "{{ define \"x\" }}X{{ end }}" . }}{{ include "x" . }}"#)
+                .ends_with("no template \"x\" associated with template \"gotpl\"")
+        );
+    }
+
+    struct Versions;
+    impl crate::value::Object for Versions {
+        fn type_name(&self) -> &str {
+            "common.VersionSet"
+        }
+        fn field(&self, name: &str) -> Option<Result<Value, String>> {
+            (name == "Has").then(|| Err("wrong number of args for Has: want 1 got 0".to_string()))
+        }
+        fn call(&self, method: &str, args: &[Value]) -> Option<Result<Value, String>> {
+            (method == "Has").then(|| {
+                Ok(Value::Bool(
+                    args.first().and_then(|a| a.as_str()) == Some("apps/v1"),
+                ))
+            })
+        }
+        fn print(&self) -> String {
+            "[apps/v1]".into()
+        }
+    }
+
+    #[test]
+    fn objects_fields_and_methods() {
+        let mut caps = BTreeMap::new();
+        caps.insert(
+            "APIVersions".to_string(),
+            Value::Object(std::rc::Rc::new(Versions)),
+        );
+        let mut top = BTreeMap::new();
+        top.insert("Capabilities".to_string(), Value::map(caps));
+        let data = Value::map(top);
+        let run = |src: &str| {
+            let mut set = Templates::new();
+            set.add("t", src).unwrap();
+            let mut r = set.run(&Options::default());
+            r.execute("t", &data).map_err(|e| e.to_string())
+        };
+        assert_eq!(run(r#"{{ .Capabilities.APIVersions.Has "apps/v1" }}|{{ "x/v1" | .Capabilities.APIVersions.Has }}"#).unwrap(), "true|false");
+        assert_eq!(
+            run("{{ .Capabilities.APIVersions.Has }}").unwrap_err(),
+            "template: t:1:16: executing \"t\" at <.Capabilities.APIVersions.Has>: wrong number of args for Has: want 1 got 0"
+        );
+        assert!(run("{{ .Capabilities.APIVersions.Nope }}")
+            .unwrap_err()
+            .ends_with("can't evaluate field Nope in type interface {}"));
+        assert!(run("{{ $v := .Capabilities.APIVersions }}{{ $v.Nope }}")
+            .unwrap_err()
+            .ends_with("can't evaluate field Nope in type common.VersionSet"));
     }
 
     #[test]

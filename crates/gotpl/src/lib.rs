@@ -9,6 +9,10 @@
 //! - `Templates::run(&Options) -> Run`; `Run::execute(name, &data) -> Result<String, Error>`.
 //!   One `Run` per chart render: it holds the rng, include depth counters and output budget.
 //! - `Error { kind, name, line, col, context, message }`, `Display` worded exactly like Go.
+//! - `Run::execute` returns Go's raw output: missing values print `<no value>`; helm's renderer
+//!   erases that text per file (`tpl` already erases it in its result, as helm does).
+//! - Renders must run on a thread with `exec::STACK_BYTES` (256 MiB) of stack, or set
+//!   `Options::max_stack` to at least 32 MiB less than the thread's stack.
 
 pub mod exec;
 pub mod fmt;
@@ -23,4 +27,4 @@ pub mod value;
 pub mod yaml;
 
 pub use template::{Error, ErrorKind, Options, Run, Templates};
-pub use value::{ElemType, List, Map, Object, Value};
+pub use value::{ElemType, List, Map, MapType, Object, Value};

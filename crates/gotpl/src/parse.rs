@@ -25,10 +25,16 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// The source text of a `Node::Text` span.
+    pub fn text(&self, start: u32, end: u32) -> &str {
+        self.src.get(start as usize..end as usize).unwrap_or("")
+    }
+
     /// Go's `IsEmptyTree`: only whitespace text and comments.
     pub fn is_empty(&self) -> bool {
         self.root.iter().all(|n| match n {
-            Node::Text(_, t) => t
+            Node::Text(a, b) => self
+                .text(*a, *b)
                 .trim_matches([' ', '\t', '\r', '\n', '\x0b', '\x0c'])
                 .is_empty(),
             _ => false,
@@ -51,7 +57,8 @@ impl Tree {
 
 #[derive(Debug)]
 pub enum Node {
-    Text(u32, Box<str>),
+    /// A span of the tree's source (start, end): text is not copied out of the file.
+    Text(u32, u32),
     Action(u32, Pipe),
     If(Box<Branch>),
     With(Box<Branch>),
@@ -232,7 +239,9 @@ impl fmt::Display for Node {
             f.write_str("{{end}}")
         };
         match self {
-            Node::Text(_, t) => f.write_str(t),
+            // Text spans need the source; node strings only serve error contexts, which
+            // never point at text.
+            Node::Text(..) => Ok(()),
             Node::Action(_, p) => write!(f, "{{{{{p}}}}}"),
             Node::If(b) => branch(f, "if", b),
             Node::With(b) => branch(f, "with", b),
@@ -499,7 +508,7 @@ impl<'a> Parser<'a> {
     fn text_or_action(&mut self) -> PResult<Result<Option<Node>, Stop>> {
         let it = self.next_non_space();
         match it.tok {
-            Tok::Text => Ok(Ok(Some(Node::Text(it.pos, self.text(&it).into())))),
+            Tok::Text => Ok(Ok(Some(Node::Text(it.pos, it.end)))),
             Tok::LeftDelim => {
                 let saved = self.action_line;
                 self.action_line = it.line;

@@ -181,6 +181,14 @@ impl Templates {
         self.trees.insert(Arc::from(t.name.as_str()), t);
     }
 
+    /// An empty set with the same root name.
+    pub(crate) fn empty_like(&self) -> Templates {
+        Templates {
+            root: self.root.clone(),
+            trees: HashMap::new(),
+        }
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.trees.contains_key(name)
     }
@@ -452,7 +460,7 @@ spec:
 "#;
         let mut files = vec![("c/templates/_helpers.tpl".to_string(), helpers.to_string())];
         for i in 0..29 {
-            files.push((format!("c/templates/f{i}.yaml"), body.repeat(3)));
+            files.push((format!("c/templates/f{i}.yaml"), body.repeat(4)));
         }
         let total: usize = files.iter().map(|f| f.1.len()).sum();
         let mut vals = std::collections::BTreeMap::new();

@@ -46,61 +46,100 @@ pub struct List {
     pub items: Rc<Vec<Value>>,
 }
 
-/// A Go `map[string]interface {}` with reference semantics. Keys iterate in byte order, which is
-/// the order Go's fmt, `range` and encoding/json use.
+/// The Go type of a map: most are `map[string]interface {}`; a few functions return
+/// `map[string]string`, and helm hands templates `.Values` as its named type `common.Values`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MapType {
+    #[default]
+    Any,
+    /// `map[string]string` (sprig `split`, `splitn`).
+    StrStr,
+    /// helm's `common.Values` (`.Values`).
+    Values,
+}
+
+impl MapType {
+    pub fn go_name(self) -> &'static str {
+        match self {
+            MapType::Any => "map[string]interface {}",
+            MapType::StrStr => "map[string]string",
+            MapType::Values => "common.Values",
+        }
+    }
+}
+
+/// A Go map with reference semantics. Keys iterate in byte order, which is the order Go's fmt,
+/// `range` and encoding/json use. Clones share the entries, as Go map values do.
 #[derive(Clone, Default)]
-pub struct Map(pub Rc<RefCell<BTreeMap<String, Value>>>);
+pub struct Map {
+    data: Rc<RefCell<BTreeMap<String, Value>>>,
+    ty: MapType,
+}
 
 impl Map {
     pub fn new() -> Map {
         Map::default()
     }
     pub fn from_btree(m: BTreeMap<String, Value>) -> Map {
-        Map(Rc::new(RefCell::new(m)))
+        Map {
+            data: Rc::new(RefCell::new(m)),
+            ty: MapType::Any,
+        }
+    }
+    /// The map's Go type.
+    pub fn ty(&self) -> MapType {
+        self.ty
+    }
+    /// The same entries seen as another Go map type (a Go conversion: nothing is copied).
+    pub fn with_type(&self, ty: MapType) -> Map {
+        Map {
+            data: self.data.clone(),
+            ty,
+        }
     }
     pub fn borrow(&self) -> Ref<'_, BTreeMap<String, Value>> {
-        self.0.borrow()
+        self.data.borrow()
     }
     pub fn borrow_mut(&self) -> RefMut<'_, BTreeMap<String, Value>> {
-        self.0.borrow_mut()
+        self.data.borrow_mut()
     }
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.0.borrow().get(key).cloned()
+        self.data.borrow().get(key).cloned()
     }
     pub fn insert(&self, key: impl Into<String>, v: Value) {
-        self.0.borrow_mut().insert(key.into(), v);
+        self.data.borrow_mut().insert(key.into(), v);
     }
     pub fn remove(&self, key: &str) -> Option<Value> {
-        self.0.borrow_mut().remove(key)
+        self.data.borrow_mut().remove(key)
     }
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.borrow().contains_key(key)
+        self.data.borrow().contains_key(key)
     }
     pub fn len(&self) -> usize {
-        self.0.borrow().len()
+        self.data.borrow().len()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.borrow().is_empty()
+        self.data.borrow().is_empty()
     }
     pub fn keys(&self) -> Vec<String> {
-        self.0.borrow().keys().cloned().collect()
+        self.data.borrow().keys().cloned().collect()
     }
     pub fn ptr_eq(&self, other: &Map) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        Rc::ptr_eq(&self.data, &other.data)
     }
     /// A copy of this map's top level (nested maps stay shared), like iterating and re-inserting in Go.
     pub fn shallow_copy(&self) -> Map {
-        Map::from_btree(self.0.borrow().clone())
+        Map::from_btree(self.data.borrow().clone()).with_type(self.ty)
     }
     /// A deep copy: nested maps are copied too (sprig `deepCopy`, helm's values copies).
     pub fn deep_copy(&self) -> Map {
         let m = self
-            .0
+            .data
             .borrow()
             .iter()
             .map(|(k, v)| (k.clone(), v.deep_copy()))
             .collect();
-        Map::from_btree(m)
+        Map::from_btree(m).with_type(self.ty)
     }
 }
 
@@ -217,7 +256,7 @@ impl Value {
             Value::Str(_) => "string".into(),
             Value::Bytes(_) => "[]uint8".into(),
             Value::List(l) => l.elem.go_name().into(),
-            Value::Map(_) => "map[string]interface {}".into(),
+            Value::Map(m) => m.ty().go_name().into(),
             Value::Object(o) => o.type_name().into(),
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! Every random byte comes from [`Host::rand_u64`] (through [`HostRng`]), so a seeded host makes
 //! `bcrypt`, `uuidv4`, `randBytes`, `encryptAES` and generated keys reproducible.
-//! Sprig has `sha1sum`, `sha256sum`, `adler32sum` (no md5/sha512).
+//! Sprig 3.3 has `sha1sum`, `sha256sum`, `sha512sum`, `adler32sum` (no md5).
 
 use crate::func::{FuncDef, Host};
 use crate::funcs::encoding::{b64_decode, b64_encode};
@@ -10,7 +10,7 @@ use crate::value::Value;
 use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt};
 use hmac::{Hmac, KeyInit as _, Mac};
 use sha1::Sha1;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha512};
 use std::convert::Infallible;
 
 /// Adapts the template host's rng for crates that want a `rand_core` CSPRNG.
@@ -83,6 +83,10 @@ fn sha1sum(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 
 fn sha256sum(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     Ok(Value::str(hex(&Sha256::digest(s(&a[0]).as_bytes()))))
+}
+
+fn sha512sum(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
+    Ok(Value::str(hex(&Sha512::digest(s(&a[0]).as_bytes()))))
 }
 
 fn adler32sum(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
@@ -334,6 +338,7 @@ fn f_decrypt_aes(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 pub const FUNCS: &[FuncDef] = crate::funcs![
     "sha1sum"(Str) => sha1sum,
     "sha256sum"(Str) => sha256sum,
+    "sha512sum"(Str) => sha512sum,
     "adler32sum"(Str) => adler32sum,
     "bcrypt"(Str) => f_bcrypt,
     "htpasswd"(Str, Str) => htpasswd,
@@ -369,6 +374,11 @@ mod tests {
             run("sha1sum", &["hello".into()]),
             "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
         );
+        assert_eq!(
+            run("sha512sum", &["hello".into()]),
+            "9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca7\
+             2323c3d99ba5c11d7c7acc6e14b8c5da0c4663475c2e5c3adef46f73bcdec043"
+        );
         assert_eq!(run("adler32sum", &["hello".into()]), "103547413");
         assert_eq!(run("adler32sum", &["".into()]), "1");
     }
@@ -397,6 +407,14 @@ mod tests {
         assert_eq!(&u[14..15], "4");
         assert!("89ab".contains(&u[19..20]));
         assert_eq!(run("randBytes", &[Value::Int(24)]).len(), 32);
+        // Base64 of exactly N bytes (helm: `randBytes 12 | b64dec | len` is 12).
+        let rb = run("randBytes", &[Value::Int(12)]);
+        assert_eq!(b64_decode(&rb).unwrap().len(), 12);
+        // 16-byte IV + one padded block (helm: `encryptAES "k" "text" | b64dec | len` is 32).
+        let ct = run("encryptAES", &["k".into(), "text".into()]);
+        assert_eq!(b64_decode(&ct).unwrap().len(), 32);
+        let ct = run("encryptAES", &["k".into(), "0123456789abcdef".into()]);
+        assert_eq!(b64_decode(&ct).unwrap().len(), 48);
         let b = run("bcrypt", &["secret".into()]);
         assert!(b.starts_with("$2a$10$") && b.len() == 60, "{b}");
         assert!(bcrypt::verify("secret", &b).unwrap());

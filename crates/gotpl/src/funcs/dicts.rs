@@ -198,9 +198,13 @@ fn dig(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
         return Err("dig needs at least three arguments".into());
     }
     let last = &a[a.len() - 1];
+    // sprig asserts the plain map type: helm's `.Values` (a named type) fails the assertion.
     let Value::Map(mut cur) = last.clone() else {
         return Err(conversion_error(last, "map[string]interface {}"));
     };
+    if cur.ty() != crate::value::MapType::Any {
+        return Err(conversion_error(last, "map[string]interface {}"));
+    }
     let default = a[a.len() - 2].clone();
     let mut keys = Vec::new();
     for k in &a[..a.len() - 2] {

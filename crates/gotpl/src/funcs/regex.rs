@@ -37,7 +37,7 @@ fn compile_uncached(pattern: &str) -> Result<Regex, String> {
     if let Some(e) = repetition_error(pattern) {
         return Err(e);
     }
-    let translated = translate(pattern);
+    let translated = translate(pattern)?;
     if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&translated) {
         use regex_syntax::ast::ErrorKind as K;
         let sp = e.span();
@@ -96,7 +96,13 @@ fn repetition_error(p: &str) -> Option<String> {
     while i < b.len() {
         let c = b[i];
         if c == b'\\' {
+            // `\x{...}`, `\p{...}`: the braces are not a repeat count.
+            let braced =
+                matches!(b.get(i + 1), Some(b'x' | b'p' | b'P')) && b.get(i + 2) == Some(&b'{');
             i += 2;
+            if braced {
+                i = p[i..].find('}').map_or(b.len(), |e| i + e + 1);
+            }
             last_rep = None;
             continue;
         }
@@ -171,144 +177,402 @@ fn repetition_error(p: &str) -> Option<String> {
     None
 }
 
-/// Rewrites Go's ASCII-only Perl classes and word boundaries into the crate's syntax.
-fn translate(p: &str) -> String {
+/// Rewrites a Go pattern into the crate's syntax: Go's ASCII-only Perl classes and word
+/// boundaries, Go's escapes (octal, `\Q..\E`, punctuation), Unicode classes with Go's names, and
+/// bracket classes parsed by Go's rules (see [`parse_class`]). Errors are Go's messages.
+fn translate(p: &str) -> Result<String, String> {
     let mut out = String::with_capacity(p.len() + 8);
-    let mut in_class = false;
-    let mut class_start = false;
-    let mut it = p.chars().peekable();
-    while let Some(c) = it.next() {
+    let mut i = 0;
+    while let Some(c) = p[i..].chars().next() {
+        let rest = &p[i..];
         match c {
             '\\' => {
-                let Some(n) = it.next() else {
-                    out.push('\\');
-                    break;
+                let Some(n) = rest[1..].chars().next() else {
+                    return Err(go_err("trailing backslash at end of expression", ""));
                 };
-                if n == 'Q' && !in_class {
-                    // `\Q...\E` quotes everything up to `\E` (or the end).
-                    let mut lit = String::new();
-                    while let Some(d) = it.next() {
-                        if d == '\\' && it.peek() == Some(&'E') {
-                            it.next();
-                            break;
-                        }
-                        lit.push(d);
-                    }
-                    out.push_str(&quote_meta_all(&lit));
-                    class_start = false;
-                    continue;
-                }
-                let rep: Option<&str> = match (n, in_class) {
-                    // Go has no `\<`/`\>` word boundaries: they are literal characters.
-                    ('<', _) => Some("<"),
-                    ('>', _) => Some(">"),
-                    ('d', false) => Some("[0-9]"),
-                    ('D', _) => Some("[^0-9]"),
-                    ('w', false) => Some("[0-9A-Za-z_]"),
-                    ('W', _) => Some("[^0-9A-Za-z_]"),
-                    ('s', false) => Some(r"[\t\n\f\r ]"),
-                    ('S', _) => Some(r"[^\t\n\f\r ]"),
-                    ('d', true) => Some("0-9"),
-                    ('w', true) => Some("0-9A-Za-z_"),
-                    ('s', true) => Some(r"\t\n\f\r "),
-                    ('b', false) => Some(r"(?-u:\b)"),
-                    ('B', false) => Some(r"(?-u:\B)"),
+                let fixed: Option<&str> = match n {
+                    'd' => Some("[0-9]"),
+                    'D' => Some("[^0-9]"),
+                    'w' => Some("[0-9A-Za-z_]"),
+                    'W' => Some("[^0-9A-Za-z_]"),
+                    's' => Some(r"[\t\n\f\r ]"),
+                    'S' => Some(r"[^\t\n\f\r ]"),
+                    'b' => Some(r"(?-u:\b)"),
+                    'B' => Some(r"(?-u:\B)"),
+                    'A' => Some(r"\A"),
+                    'z' => Some(r"\z"),
                     _ => None,
                 };
-                match rep {
-                    Some(r) => out.push_str(r),
-                    None => {
-                        out.push('\\');
-                        out.push(n);
+                if let Some(f) = fixed {
+                    out.push_str(f);
+                    i += 2;
+                } else if n == 'Q' {
+                    // `\Q...\E` quotes everything up to `\E` (or the end).
+                    let body = &rest[2..];
+                    let (lit, used) = match body.find(r"\E") {
+                        Some(e) => (&body[..e], e + 2),
+                        None => (body, body.len()),
+                    };
+                    for ch in lit.chars() {
+                        push_lit(&mut out, ch);
                     }
-                }
-                class_start = false;
-            }
-            '[' if !in_class => {
-                in_class = true;
-                class_start = true;
-                out.push('[');
-                if it.peek() == Some(&'^') {
-                    it.next();
-                    out.push('^');
-                }
-                continue;
-            }
-            '[' if in_class && it.peek() == Some(&':') => {
-                // A POSIX class `[:alpha:]` inside a bracket expression.
-                out.push('[');
-                for d in it.by_ref() {
-                    out.push(d);
-                    if d == ']' {
-                        break;
-                    }
-                }
-                class_start = false;
-            }
-            '[' if in_class => {
-                // Go treats a nested `[` as a literal; the crate would open a nested class.
-                out.push_str(r"\[");
-                class_start = false;
-            }
-            ']' if in_class && !class_start => {
-                in_class = false;
-                out.push(']');
-            }
-            ']' if in_class => {
-                out.push_str(r"\]");
-                class_start = false;
-            }
-            '&' | '~' if in_class => {
-                // The crate gives `&&` and `~~` set-operation meaning; Go doesn't.
-                out.push('\\');
-                out.push(c);
-                class_start = false;
-            }
-            '-' if in_class => {
-                // `--` is set difference in the crate; in Go the first `-` starts a range.
-                if it.peek() == Some(&'-') {
-                    out.push_str(r"\-");
+                    i += 2 + used;
+                } else if n == 'p' || n == 'P' {
+                    let (tr, used) = unicode_class(rest)?;
+                    out.push_str(&tr);
+                    i += used;
+                } else if n == 'C' {
+                    return Err(go_err("invalid escape sequence", r"\C"));
                 } else {
-                    out.push('-');
+                    let (ch, used) = parse_escape(rest)?;
+                    push_lit(&mut out, ch);
+                    i += used;
                 }
-                class_start = false;
             }
-            '{' if !in_class => {
+            '[' => {
+                let (tr, used) = parse_class(rest)?;
+                out.push_str(&tr);
+                i += used;
+            }
+            '{' => {
                 // Go reads `{` as a repetition only in the forms `{n}`, `{n,}`, `{n,m}`;
                 // otherwise it is a literal (the crate would reject it).
-                let rest: String = it.clone().collect();
-                let end = rest.find('}');
-                let valid = end.is_some_and(|e| {
-                    let body = &rest[..e];
+                let body_end = rest.find('}');
+                let valid = body_end.is_some_and(|e| {
+                    let body = &rest[1..e];
                     let (a, b) = body.split_once(',').unwrap_or((body, "0"));
                     !a.is_empty()
                         && a.bytes().all(|x| x.is_ascii_digit())
                         && b.bytes().all(|x| x.is_ascii_digit())
                 });
-                match (valid, end) {
+                match (valid, body_end) {
                     (true, Some(e)) => {
-                        out.push('{');
-                        for _ in 0..=e {
-                            if let Some(d) = it.next() {
-                                out.push(d);
-                            }
-                        }
+                        out.push_str(&rest[..=e]);
+                        i += e + 1;
                     }
-                    _ => out.push_str(r"\{"),
+                    _ => {
+                        out.push_str(r"\{");
+                        i += 1;
+                    }
                 }
-                class_start = false;
             }
-            '}' if !in_class => {
+            '}' => {
                 out.push_str(r"\}");
-                class_start = false;
+                i += 1;
             }
             _ => {
                 out.push(c);
-                class_start = false;
+                i += c.len_utf8();
             }
         }
     }
-    out
+    Ok(out)
+}
+
+fn go_err(what: &str, arg: &str) -> String {
+    format!("error parsing regexp: {what}: `{arg}`")
+}
+
+/// A literal character in the crate's syntax, escaped unless alphanumeric.
+fn push_lit(out: &mut String, c: char) {
+    if c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace()) {
+        out.push(c);
+    } else {
+        out.push_str(&format!(r"\x{{{:X}}}", c as u32));
+    }
+}
+
+/// Go's escape of one character (`s` starts with `\`): ASCII punctuation stands for itself,
+/// `\a \f \t \n \r \v`, octal `\0`, `\012`, `\12` (a lone `\1`-`\7` is an error: no
+/// backreferences), `\x41`, `\x{263a}`. Returns the character and the bytes used.
+fn parse_escape(s: &str) -> Result<(char, usize), String> {
+    let t = &s[1..];
+    let Some(c) = t.chars().next() else {
+        return Err(go_err("trailing backslash at end of expression", ""));
+    };
+    let bad = |used: usize| Err(go_err("invalid escape sequence", &s[..used.min(s.len())]));
+    let odigit = |b: Option<&u8>| b.is_some_and(|b| (b'0'..=b'7').contains(b));
+    let tb = t.as_bytes();
+    match c {
+        '1'..='7' if !odigit(tb.get(1)) => bad(2),
+        '0'..='7' => {
+            let mut r = u32::from(tb[0] - b'0');
+            let mut used = 1;
+            while used < 3 && odigit(tb.get(used)) {
+                r = r * 8 + u32::from(tb[used] - b'0');
+                used += 1;
+            }
+            char::from_u32(r).map_or_else(|| bad(1 + used), |ch| Ok((ch, 1 + used)))
+        }
+        'x' => {
+            let hexv = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
+            if tb.get(1) == Some(&b'{') {
+                let mut r: u32 = 0;
+                let mut k = 2;
+                loop {
+                    match tb.get(k) {
+                        None => return bad(1 + k),
+                        Some(b'}') if k > 2 => break,
+                        b => match hexv(b) {
+                            Some(v) => {
+                                r = r * 16 + v;
+                                k += 1;
+                                if r > 0x10FFFF {
+                                    return bad(1 + k);
+                                }
+                            }
+                            None => return bad(1 + k + usize::from(b.is_some())),
+                        },
+                    }
+                }
+                char::from_u32(r).map_or_else(|| bad(2 + k), |ch| Ok((ch, 2 + k)))
+            } else {
+                match (hexv(tb.get(1)), hexv(tb.get(2))) {
+                    (Some(x), Some(y)) => {
+                        char::from_u32(x * 16 + y).map_or_else(|| bad(4), |ch| Ok((ch, 4)))
+                    }
+                    _ => bad(4.min(1 + tb.len())),
+                }
+            }
+        }
+        'a' => Ok(('\x07', 2)),
+        'f' => Ok(('\x0c', 2)),
+        'n' => Ok(('\n', 2)),
+        'r' => Ok(('\r', 2)),
+        't' => Ok(('\t', 2)),
+        'v' => Ok(('\x0b', 2)),
+        c if c.is_ascii() && !c.is_ascii_alphanumeric() => Ok((c, 2)),
+        c => bad(1 + c.len_utf8()),
+    }
+}
+
+/// Go's `\pL`, `\p{Name}`, `\P{Name}`, `\p{^Name}` (`s` starts with `\p` or `\P`). Go 1.25
+/// matches names loosely (case, spaces, `_`, `-` ignored) against general categories and their
+/// long aliases, `Any`, `ASCII`, `Assigned`, and script names (the Script property, not
+/// Script_Extensions); anything else (binary properties, `sc=`) is an error.
+fn unicode_class(s: &str) -> Result<(String, usize), String> {
+    let mut neg = s.as_bytes().get(1) == Some(&b'P');
+    let t = &s[2..];
+    let (seq_len, name) = match t.chars().next() {
+        Some('{') => match t.find('}') {
+            Some(e) => (2 + e + 1, &t[1..e]),
+            None => return Err(go_err("invalid character class range", s)),
+        },
+        Some(c) => (2 + c.len_utf8(), &t[..c.len_utf8()]),
+        None => (2, ""),
+    };
+    let seq = &s[..seq_len];
+    let name = match name.strip_prefix('^') {
+        Some(n) => {
+            neg = !neg;
+            n
+        }
+        None => name,
+    };
+    let norm: String = name
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    const GENERAL: &[&str] = &[
+        "any",
+        "ascii",
+        "assigned",
+        "c",
+        "cc",
+        "cf",
+        "cn",
+        "co",
+        "cs",
+        "l",
+        "lc",
+        "ll",
+        "lm",
+        "lo",
+        "lt",
+        "lu",
+        "m",
+        "mc",
+        "me",
+        "mn",
+        "n",
+        "nd",
+        "nl",
+        "no",
+        "p",
+        "pc",
+        "pd",
+        "pe",
+        "pf",
+        "pi",
+        "po",
+        "ps",
+        "s",
+        "sc",
+        "sk",
+        "sm",
+        "so",
+        "z",
+        "zl",
+        "zp",
+        "zs",
+        "casedletter",
+        "closepunctuation",
+        "combiningmark",
+        "connectorpunctuation",
+        "control",
+        "currencysymbol",
+        "dashpunctuation",
+        "decimalnumber",
+        "enclosingmark",
+        "finalpunctuation",
+        "format",
+        "initialpunctuation",
+        "letter",
+        "letternumber",
+        "lineseparator",
+        "lowercaseletter",
+        "mark",
+        "mathsymbol",
+        "modifierletter",
+        "modifiersymbol",
+        "nonspacingmark",
+        "number",
+        "openpunctuation",
+        "other",
+        "otherletter",
+        "othernumber",
+        "otherpunctuation",
+        "othersymbol",
+        "paragraphseparator",
+        "privateuse",
+        "punctuation",
+        "separator",
+        "spaceseparator",
+        "spacingmark",
+        "surrogate",
+        "symbol",
+        "titlecaseletter",
+        "unassigned",
+        "uppercaseletter",
+        "cntrl",
+        "digit",
+        "punct",
+    ];
+    let p = if neg { 'P' } else { 'p' };
+    let tr = if norm.is_empty() || !norm.chars().all(|c| c.is_ascii_alphanumeric()) {
+        None
+    } else if GENERAL.contains(&norm.as_str()) {
+        // `sc` alone is the Currency_Symbol category, not a script query.
+        Some(if norm == "sc" {
+            format!(r"\{p}{{gc=Sc}}")
+        } else {
+            format!(r"\{p}{{{norm}}}")
+        })
+    } else {
+        let q = format!(r"\{p}{{sc={norm}}}");
+        regex_syntax::ast::parse::Parser::new()
+            .parse(&q)
+            .ok()
+            .and_then(|ast| {
+                regex_syntax::hir::translate::Translator::new()
+                    .translate(&q, &ast)
+                    .ok()
+            })
+            .map(|_| q)
+    };
+    tr.map(|t| (t, seq_len))
+        .ok_or_else(|| go_err("invalid character class range", seq))
+}
+
+/// Go's Perl class escapes inside brackets, as crate class items.
+fn perl_class_item(s: &str) -> Option<&'static str> {
+    Some(match s.get(..2)? {
+        r"\d" => "0-9",
+        r"\D" => "[^0-9]",
+        r"\w" => "0-9A-Za-z_",
+        r"\W" => "[^0-9A-Za-z_]",
+        r"\s" => r"\t\n\f\r ",
+        r"\S" => r"[^\t\n\f\r ]",
+        _ => return None,
+    })
+}
+
+/// A bracket class by Go's (Perl-flag) rules, `s` starting at `[`: `]` first is a literal, `-`
+/// is a literal wherever it cannot form a range (first, last, after a class escape like `\w` or
+/// `[:alpha:]`, after a range), a nested `[` is a literal unless it opens `[:name:]`; every
+/// literal is escaped for the crate, which gives `[`, `&&`, `--`, `~~` other meanings.
+fn parse_class(s: &str) -> Result<(String, usize), String> {
+    const POSIX: &[&str] = &[
+        "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
+        "space", "upper", "word", "xdigit",
+    ];
+    let mut t = &s[1..];
+    let mut out = String::from("[");
+    if let Some(r) = t.strip_prefix('^') {
+        out.push('^');
+        t = r;
+    }
+    let mut first = true;
+    let missing = || go_err("missing closing ]", s);
+    loop {
+        if t.starts_with(']') && !first {
+            break;
+        }
+        first = false;
+        if t.len() > 2 && t.starts_with("[:") {
+            if let Some(e) = t[2..].find(":]") {
+                let full = &t[..e + 4];
+                let name = &t[2..e + 2];
+                if !POSIX.contains(&name.strip_prefix('^').unwrap_or(name)) {
+                    return Err(go_err("invalid character class range", full));
+                }
+                out.push_str(full);
+                t = &t[e + 4..];
+                continue;
+            }
+        }
+        if t.starts_with(r"\p") || t.starts_with(r"\P") {
+            let (tr, used) = unicode_class(t)?;
+            out.push_str(&tr);
+            t = &t[used..];
+            continue;
+        }
+        if let Some(item) = perl_class_item(t) {
+            out.push_str(item);
+            t = &t[2..];
+            continue;
+        }
+        let class_char = |t: &str| -> Result<(char, usize), String> {
+            match t.chars().next() {
+                None => Err(missing()),
+                Some('\\') => parse_escape(t),
+                Some(c) => Ok((c, c.len_utf8())),
+            }
+        };
+        let rng = t;
+        let (lo, used) = class_char(t)?;
+        t = &t[used..];
+        let mut hi = lo;
+        if t.len() >= 2 && t.starts_with('-') && !t[1..].starts_with(']') {
+            let (h, used) = class_char(&t[1..])?;
+            t = &t[1 + used..];
+            if h < lo {
+                return Err(go_err(
+                    "invalid character class range",
+                    &rng[..rng.len() - t.len()],
+                ));
+            }
+            hi = h;
+        }
+        push_lit(&mut out, lo);
+        if hi != lo {
+            out.push('-');
+            push_lit(&mut out, hi);
+        }
+    }
+    out.push(']');
+    Ok((out, s.len() - t.len() + 1))
 }
 
 /// Go's `Regexp.Expand` for a replacement template: `$name`, `${name}`, `$$`; a name is the
@@ -433,18 +697,6 @@ fn replace_all(re: &Regex, s: &str, repl: &str, literal: bool) -> String {
         last = m.end();
     }
     out.push_str(&s[last..]);
-    out
-}
-
-/// Escapes every character the crate could read as syntax (for `\Q...\E`).
-fn quote_meta_all(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 2);
-    for c in s.chars() {
-        if c.is_ascii_punctuation() {
-            out.push('\\');
-        }
-        out.push(c);
-    }
     out
 }
 
@@ -641,6 +893,77 @@ mod tests {
             bad.len(),
             bad.join("\n")
         );
+    }
+
+    /// Classes, escapes and Unicode names, each checked with helm v4.1.4 (Go 1.25).
+    #[test]
+    fn go_class_and_escape_rules() {
+        let fa = |p: &str, s: &str| -> Vec<String> {
+            let re = compile(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+            find_all(&re, s, -1).into_iter().map(String::from).collect()
+        };
+        assert!(compile(r"^[\w-\.]+$").unwrap().is_match("my-mas.ter"));
+        assert!(compile(r"^[\w-\.]+$").unwrap().is_match("mymaster"));
+        assert_eq!(fa(r"[\w-a]", "x-a.b"), ["x", "-", "a", "b"]);
+        assert_eq!(fa("[a-b-c]", "abc-d"), ["a", "b", "c", "-"]);
+        assert_eq!(fa(r"[\d-\s]", "1- x"), ["1", "-", " "]);
+        assert_eq!(fa(r"\p{L}+", "héllo wörld 12"), ["héllo", "wörld"]);
+        assert_eq!(
+            fa(r"[\p{L}\d]+", "héllo wörld 12"),
+            ["héllo", "wörld", "12"]
+        );
+        assert_eq!(fa(r"\pL+", "héllo"), ["héllo"]);
+        assert_eq!(fa(r"\PL+", "héllo 12"), [" 12"]);
+        assert_eq!(fa(r"\p{^L}+", "héllo 12"), [" 12"]);
+        assert_eq!(fa(r"\p{Greek}+", "abc αβγ"), ["αβγ"]);
+        assert_eq!(fa(r"\p{letter}+", "abc αβγ"), ["abc", "αβγ"]);
+        assert_eq!(fa(r"\p{Uppercase Letter}", "aAβ"), ["A"]);
+        assert_eq!(fa(r"\p{greek}", "aAβ"), ["β"]);
+        assert_eq!(fa(r"\p{^ascii}+", "aβ漢"), ["β漢"]);
+        assert_eq!(fa("[[:alpha:]-]+", "ab-c 1"), ["ab-c"]);
+        assert_eq!(fa("[]a]+", "]a]b"), ["]a]"]);
+        assert_eq!(fa("[^]a]+", "]a]b"), ["b"]);
+        assert_eq!(fa("[a-]+", "a-b"), ["a-"]);
+        assert_eq!(fa("[-a]+", "a-b"), ["a-"]);
+        assert_eq!(fa(r"\x41\x{42}", "AB"), ["AB"]);
+        assert_eq!(fa(r"[\x41-\x{43}]+", "ABCD"), ["ABC"]);
+        assert_eq!(fa(r"\101", "A"), ["A"]);
+        assert_eq!(fa(r"[\101]", "A"), ["A"]);
+        assert_eq!(fa(r"[\w--]+", "a--b"), ["a--b"]);
+        assert_eq!(fa("[a&&b~~]+", "a&b~"), ["a&b~"]);
+        assert_eq!(fa(r"(?i)[\w-]+", "AB-c"), ["AB-c"]);
+        assert_eq!(fa(r"[\D]+", "ab1"), ["ab"]);
+        assert_eq!(fa(r"[^\D]+", "ab1"), ["1"]);
+        assert_eq!(fa("[[:^alpha:][:digit:]]+", "ab1-"), ["1-"]);
+        assert_eq!(fa("[[a]+", "[a"), ["[a"]);
+        assert_eq!(fa("[[:alpha]+", "[:a"), ["[:a"]);
+        for (p, e) in [
+            (r"[a-\w]", r"invalid escape sequence: `\w`"),
+            (r"\p{Foo}", r"invalid character class range: `\p{Foo}`"),
+            (r"\p{L", r"invalid character class range: `\p{L`"),
+            ("[[:foo:]]", "invalid character class range: `[:foo:]`"),
+            (r"\pX", r"invalid character class range: `\pX`"),
+            (r"[\p{Foo}]", r"invalid character class range: `\p{Foo}`"),
+            (r"\8", r"invalid escape sequence: `\8`"),
+            (r"[\Q]", r"invalid escape sequence: `\Q`"),
+            (r"\x{110000}", r"invalid escape sequence: `\x{110000`"),
+            (
+                r"\p{Alphabetic}",
+                r"invalid character class range: `\p{Alphabetic}`",
+            ),
+            (
+                r"\p{sc=Greek}",
+                r"invalid character class range: `\p{sc=Greek}`",
+            ),
+            (r"\p{L&}", r"invalid character class range: `\p{L&}`"),
+            (r"[z-\d]", r"invalid escape sequence: `\d`"),
+            (r"[a-\]]+", r"invalid character class range: `a-\]`"),
+        ] {
+            assert_eq!(
+                compile(p).unwrap_err(),
+                format!("error parsing regexp: {e}")
+            );
+        }
     }
 
     #[test]

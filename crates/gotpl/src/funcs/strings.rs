@@ -712,7 +712,7 @@ fn parts_map(parts: Vec<String>) -> Value {
     for (i, p) in parts.into_iter().enumerate() {
         m.insert(format!("_{i}"), Value::from(p));
     }
-    Value::Map(m)
+    Value::Map(m.with_type(crate::value::MapType::StrStr))
 }
 
 fn split(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {

@@ -1,0 +1,1 @@
+{{- define "template-recursion.self" }}{{ template "template-recursion.self" . }}{{ end -}}
