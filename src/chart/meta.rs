@@ -454,8 +454,14 @@ impl Metadata {
         m.insert(
             "Annotations".into(),
             match &self.annotations {
-                None => Value::Nil,
-                Some(a) => Value::map(a.iter().map(|(k, v)| (k.clone(), Value::str(v))).collect()),
+                // A nil map[string]string: prints `map[]`, marshals to null.
+                None => Value::Map(gotpl::Map::nil_of(gotpl::MapType::StrStr)),
+                Some(a) => Value::Map(
+                    gotpl::Map::from_btree(
+                        a.iter().map(|(k, v)| (k.clone(), Value::str(v))).collect(),
+                    )
+                    .with_type(gotpl::MapType::StrStr),
+                ),
             },
         );
         m.insert("AppVersion".into(), Value::str(&self.app_version));

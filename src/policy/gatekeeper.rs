@@ -37,6 +37,22 @@ struct Match {
     labels: Option<R>,
     scope: Option<String>,
     name: Option<String>,
+    namespace_selector: Option<R>,
+}
+
+/// Labels of the Namespace objects among the inputs, by name: what `namespaceSelector` is
+/// decided on (Gatekeeper reads them from its cache of the cluster).
+pub type NamespaceLabels = std::collections::HashMap<String, R>;
+
+pub fn namespace_labels(targets: &[Target]) -> NamespaceLabels {
+    targets
+        .iter()
+        .filter(|t| str_field(&t.doc, "kind").as_deref() == Some("Namespace"))
+        .filter_map(|t| {
+            let name = str_field(&t.doc["metadata"], "name")?;
+            Some((name, t.doc["metadata"]["labels"].clone()))
+        })
+        .collect()
 }
 
 /// Constraint documents with the file they came from.
@@ -139,6 +155,9 @@ pub fn bind(
         }
         if !matches!(m["labelSelector"], R::Undefined | R::Null) {
             matcher.labels = Some(m["labelSelector"].clone());
+        }
+        if !matches!(m["namespaceSelector"], R::Undefined | R::Null) {
+            matcher.namespace_selector = Some(m["namespaceSelector"].clone());
         }
         let params = match &spec["parameters"] {
             R::Undefined => R::new_object(),
@@ -284,7 +303,7 @@ impl Constraint {
         }
     }
 
-    fn matches(&self, rev: &R) -> bool {
+    fn matches(&self, rev: &R, ns_labels: &NamespaceLabels) -> bool {
         let m = &self.matcher;
         let kind = str_field(&rev["kind"], "kind").unwrap_or_default();
         let group = str_field(&rev["kind"], "group").unwrap_or_default();
@@ -323,6 +342,23 @@ impl Constraint {
                 return false;
             }
         }
+        if let Some(sel) = &m.namespace_selector {
+            // A Namespace is matched on its own labels; a namespaced object on its
+            // namespace's labels, when that Namespace is among the inputs. Without it the
+            // selector cannot be decided offline and the constraint is not applied (no guessed
+            // violations). Cluster-scoped objects are not restricted by it.
+            let labels = if kind == "Namespace" {
+                Some(rev["object"]["metadata"]["labels"].clone())
+            } else {
+                ns.as_ref()
+                    .map(|n| ns_labels.get(n).cloned().unwrap_or(R::Undefined))
+            };
+            match labels {
+                Some(R::Undefined) => return false,
+                Some(l) if !selects(sel, &l) => return false,
+                _ => {}
+            }
+        }
         true
     }
 
@@ -331,9 +367,10 @@ impl Constraint {
         eng: &mut regorus::Engine,
         t: &Target,
         namespace: &str,
+        ns_labels: &NamespaceLabels,
     ) -> Result<Vec<Finding>, String> {
         let rev = review(t, namespace);
-        if !self.matches(&rev) {
+        if !self.matches(&rev, ns_labels) {
             return Ok(vec![]);
         }
         let mut input: BTreeMap<R, R> = BTreeMap::new();

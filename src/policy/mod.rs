@@ -326,6 +326,7 @@ impl PolicySet {
             .add_data(gatekeeper::inventory(targets, namespace))
             .map_err(|e| format!("inventory: {e}"))?;
         let chart_findings = self.eval_chart_checks(&mut engine, targets, namespace);
+        let ns_labels = gatekeeper::namespace_labels(targets);
         let per: Vec<Result<Vec<Finding>, String>> = targets
             .par_iter()
             .map_init(
@@ -333,7 +334,7 @@ impl PolicySet {
                 |eng, t| {
                     let mut out = self.eval_checks(eng, t)?;
                     for k in &self.constraints {
-                        match k.evaluate(eng, t, namespace) {
+                        match k.evaluate(eng, t, namespace, &ns_labels) {
                             Ok(f) => out.extend(f),
                             Err(e) => out.push(eval_error(&k.id(), t, &e)),
                         }

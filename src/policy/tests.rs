@@ -347,3 +347,105 @@ fn aggregate_evaluation_matches_one_policy_at_a_time() {
     }
     assert!(objects > 50 && chart_rules > 0);
 }
+
+const OWNER_TEMPLATE: &str = r#"apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: k8sowner
+spec:
+  crd:
+    spec:
+      names:
+        kind: K8sOwner
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8sowner
+        violation[{"msg": msg}] {
+          not input.review.object.metadata.labels.owner
+          msg := sprintf("%v %v has no owner label", [input.review.kind.kind, input.review.name])
+        }
+"#;
+
+/// Gatekeeper's documented match semantics, one constraint per field, on the same template.
+#[test]
+fn gatekeeper_match_fields_and_actions() {
+    let d = tmpdir("gk-match");
+    std::fs::write(d.join("t.yaml"), OWNER_TEMPLATE).unwrap();
+    let c = |name: &str, spec: &str| {
+        format!("apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sOwner\nmetadata:\n  name: {name}\nspec:\n{spec}---\n")
+    };
+    let mut all = String::new();
+    all += &c("in-prod", "  match:\n    namespaces: [prod]\n");
+    all += &c(
+        "cluster-only",
+        "  enforcementAction: dryrun\n  match:\n    scope: Cluster\n",
+    );
+    all += &c("named", "  match:\n    name: \"web-*\"\n");
+    all += &c(
+        "ns-selected",
+        "  match:\n    namespaceSelector:\n      matchLabels: {env: prod}\n",
+    );
+    all += &c("any-kind-apps", "  match:\n    kinds:\n    - apiGroups: [\"*\"]\n      kinds: [\"*\"]\n    excludedNamespaces: [prod]\n");
+    std::fs::write(d.join("c.yaml"), all).unwrap();
+    let set = PolicySet::load(&Options {
+        builtin: false,
+        paths: vec![d.clone()],
+        ..Options::default()
+    })
+    .unwrap();
+    let rules = |f: &[Finding]| {
+        let mut r: Vec<String> = f.iter().map(|f| f.rule.clone()).collect();
+        r.sort();
+        r
+    };
+    let cm = |name: &str, ns: &str| {
+        target(&format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {ns}\n"
+        ))
+    };
+    let nsobj =
+        target("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n  labels: {env: prod}\n");
+    // In prod, name matches web-*, namespace prod labelled env=prod (Namespace among inputs).
+    let f = set
+        .evaluate(&[cm("web-1", "prod"), nsobj.clone()], "x")
+        .unwrap();
+    let got: Vec<String> = f
+        .iter()
+        .filter(|f| f.object.as_ref().is_some_and(|o| o.kind == "ConfigMap"))
+        .map(|f| f.rule.clone())
+        .collect();
+    let mut got = got;
+    got.sort();
+    assert_eq!(
+        got,
+        vec!["K8sOwner/in-prod", "K8sOwner/named", "K8sOwner/ns-selected"]
+    );
+    // The Namespace object itself: cluster scope (dryrun → info), selected on its own labels.
+    let ns_f: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.object.as_ref().is_some_and(|o| o.kind == "Namespace"))
+        .collect();
+    let mut ns_rules: Vec<String> = ns_f.iter().map(|f| f.rule.clone()).collect();
+    ns_rules.sort();
+    assert_eq!(
+        ns_rules,
+        vec![
+            "K8sOwner/any-kind-apps",
+            "K8sOwner/cluster-only",
+            "K8sOwner/ns-selected"
+        ]
+    );
+    assert!(ns_f
+        .iter()
+        .any(|f| f.rule.ends_with("cluster-only") && f.severity == Severity::Info));
+    // Elsewhere, namespace not among the inputs: namespaceSelector undecidable → not applied;
+    // other namespace → excludedNamespaces no longer excludes; deny → error.
+    let f = set.evaluate(&[cm("db", "staging")], "x").unwrap();
+    assert_eq!(rules(&f), vec!["K8sOwner/any-kind-apps"]);
+    assert_eq!(f[0].severity, Severity::Error);
+    // Labels present: no violation anywhere.
+    let ok = target("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-2\n  namespace: prod\n  labels: {owner: me}\n");
+    assert!(set.evaluate(&[ok], "x").unwrap().is_empty());
+    std::fs::remove_dir_all(d).ok();
+}

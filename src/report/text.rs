@@ -121,7 +121,10 @@ pub fn render(findings: &[Finding], meta: &ReportMeta, opts: &TextOptions) -> St
         .with_links(false)
         .with_context_lines(1);
     let mut out = String::new();
-    for f in sorted(findings) {
+    // Most severe first, so the reason a gate failed is at the top of a CI log.
+    let mut ordered = sorted(findings);
+    ordered.sort_by(|a, b| b.severity.cmp(&a.severity));
+    for f in ordered {
         if f.suppressed.is_some() && !opts.show_suppressed {
             continue;
         }

@@ -140,6 +140,7 @@ fn param_name(p: Param) -> &'static str {
         Param::List => "[]interface {}",
         Param::StrList => "[]string",
         Param::Map => "map[string]interface {}",
+        Param::Time => "time.Time",
     }
 }
 
@@ -885,8 +886,10 @@ impl<'t, 's> Exec<'t, 's> {
             | (Value::Int(_), Param::Int)
             | (Value::Int64(_), Param::Int64)
             | (Value::Float(_), Param::Float)
-            | (Value::Bool(_), Param::Bool)
-            | (Value::Map(_), Param::Map) => true,
+            | (Value::Bool(_), Param::Bool) => true,
+            // helm's `common.Values` is assignable to a plain map parameter; `map[string]string` is not.
+            (Value::Map(m), Param::Map) => m.ty() != crate::value::MapType::StrStr,
+            (Value::Object(o), Param::Time) => o.type_name() == "time.Time",
             (Value::List(l), Param::List) => l.elem == ElemType::Any,
             (Value::List(l), Param::StrList) => l.elem == ElemType::Str,
             _ => false,
@@ -967,7 +970,7 @@ impl<'t, 's> Exec<'t, 's> {
                     "can't handle assignment of {arg} to empty interface argument"
                 ))),
             },
-            Param::List | Param::StrList | Param::Map => Err(self.err(format!(
+            Param::List | Param::StrList | Param::Map | Param::Time => Err(self.err(format!(
                 "can't handle {arg} for arg of type {}",
                 param_name(p)
             ))),

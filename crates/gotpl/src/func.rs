@@ -28,8 +28,10 @@ pub enum Param {
     List,
     /// `[]string`
     StrList,
-    /// `map[string]interface{}`
+    /// `map[string]interface{}` (a `map[string]string` is not assignable to it, as in Go)
     Map,
+    /// Go's `time.Time` (a host object of that type name, e.g. from `now`/`toDate`)
+    Time,
 }
 
 /// What a function may ask of the running template engine.

@@ -164,6 +164,7 @@ fn encode(v: &Value, out: &mut String, html: bool, depth: usize) -> Result<(), S
             }
             out.push(']');
         }
+        Value::Map(m) if m.is_nil_map() => out.push_str("null"),
         Value::Map(m) => {
             out.push('{');
             let m = m.borrow();

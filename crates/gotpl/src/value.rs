@@ -74,6 +74,8 @@ impl MapType {
 pub struct Map {
     data: Rc<RefCell<BTreeMap<String, Value>>>,
     ty: MapType,
+    /// A Go nil map: prints as `map[]` but encodes to JSON as `null`.
+    nil: bool,
 }
 
 impl Map {
@@ -84,7 +86,19 @@ impl Map {
         Map {
             data: Rc::new(RefCell::new(m)),
             ty: MapType::Any,
+            nil: false,
         }
+    }
+    /// A nil map of type `ty` (an unset Go map field, e.g. `.Chart.Annotations`).
+    pub fn nil_of(ty: MapType) -> Map {
+        Map {
+            nil: true,
+            ..Map::new().with_type(ty)
+        }
+    }
+    /// True for a Go nil map.
+    pub fn is_nil_map(&self) -> bool {
+        self.nil && self.is_empty()
     }
     /// The map's Go type.
     pub fn ty(&self) -> MapType {
@@ -95,6 +109,7 @@ impl Map {
         Map {
             data: self.data.clone(),
             ty,
+            nil: self.nil,
         }
     }
     pub fn borrow(&self) -> Ref<'_, BTreeMap<String, Value>> {

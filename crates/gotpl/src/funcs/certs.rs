@@ -800,15 +800,18 @@ mod prime {
     use crate::func::Host;
     use std::sync::OnceLock;
 
-    /// Miller-Rabin rounds with random bases after base 2. With base 2 this gives an error
-    /// probability far below 2^-100 for random candidates of 1024 bits and more (FIPS 186-5
-    /// table B.1 asks for 4-5 rounds at these sizes).
-    const RANDOM_ROUNDS: usize = 5;
+    /// Miller-Rabin rounds with random bases after base 2: 5 for 1024-bit primes, 4 for
+    /// 2048-bit ones (FIPS 186-5 table B.1's counts for an error below 2^-100, plus base 2).
+    const fn random_rounds(limbs: usize) -> usize {
+        if limbs >= 32 {
+            4
+        } else {
+            5
+        }
+    }
     /// Odd candidates per sieve window: the expected prime gap at 1024 bits is ~710, so a
     /// window almost always holds a prime; if not, a new start is drawn.
     const WINDOW: usize = 1 << 12;
-    #[cfg(test)]
-    thread_local!(static CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
 
     /// Odd primes below 2^16, grouped so each group's product fits in a u64: the residue of a
     /// big number is taken once per group, then per prime from that u64.
@@ -911,9 +914,9 @@ mod prime {
             for &ai in a {
                 let ai = u128::from(ai);
                 let mut c = 0u128;
-                for j in 0..L {
-                    let v = u128::from(t[j]) + ai * u128::from(b[j]) + c;
-                    t[j] = v as u64;
+                for (tj, &bj) in t.iter_mut().zip(b) {
+                    let v = u128::from(*tj) + ai * u128::from(bj) + c;
+                    *tj = v as u64;
                     c = v >> 64;
                 }
                 let v = u128::from(hi) + c;
@@ -947,9 +950,9 @@ mod prime {
             for i in 0..L {
                 let ai = u128::from(a[i]);
                 let mut c = 0u128;
-                for j in i + 1..L {
-                    let v = u128::from(t[i + j]) + ai * u128::from(a[j]) + c;
-                    t[i + j] = v as u64;
+                for (tj, &aj) in t[2 * i + 1..i + L].iter_mut().zip(&a[i + 1..]) {
+                    let v = u128::from(*tj) + ai * u128::from(aj) + c;
+                    *tj = v as u64;
                     c = v >> 64;
                 }
                 t[i + L] = c as u64;
@@ -975,9 +978,9 @@ mod prime {
             for i in 0..L {
                 let q = u128::from(t[i].wrapping_mul(self.inv));
                 let mut c = 0u128;
-                for j in 0..L {
-                    let v = u128::from(t[i + j]) + q * u128::from(m[j]) + c;
-                    t[i + j] = v as u64;
+                for (tj, &mj) in t[i..i + L].iter_mut().zip(m) {
+                    let v = u128::from(*tj) + q * u128::from(mj) + c;
+                    *tj = v as u64;
                     c = v >> 64;
                 }
                 let mut k = i + L;
@@ -1100,12 +1103,10 @@ mod prime {
                     break;
                 }
                 let mont = Mont::new(cand);
-                #[cfg(test)]
-                CALLS.with(|c| c.set(c.get() + 1));
                 if !mont.strong_probable_prime(None) {
                     continue;
                 }
-                if (0..RANDOM_ROUNDS).all(|_| {
+                if (0..random_rounds(L)).all(|_| {
                     let b = mont.random_base(h);
                     mont.strong_probable_prime(Some(&b))
                 }) {
@@ -1156,32 +1157,6 @@ mod prime {
                 let top = mont.minus_one;
                 assert_eq!(mont.sqr(&top), mont.mul(&top, &top));
             }
-        }
-
-        #[test]
-        #[ignore]
-        fn mr_profile() {
-            let mut h = TestHost::default();
-            let be = random::<16>(&mut h);
-            let mut m = [0u64; 16];
-            for (i, c) in be.rchunks(8).enumerate() {
-                m[i] = u64::from_be_bytes(c.try_into().unwrap());
-            }
-            let mont = Mont::new(m);
-            let t = std::time::Instant::now();
-            for _ in 0..200 {
-                assert!(mont.strong_probable_prime(None));
-            }
-            eprintln!("MR base 2, 1024 bits: {:?}", t.elapsed() / 200);
-            let t = std::time::Instant::now();
-            for _ in 0..20 {
-                random::<16>(&mut h);
-            }
-            eprintln!(
-                "prime 1024: {:?}; MR calls {}",
-                t.elapsed() / 20,
-                CALLS.with(|c| c.get()) / 21
-            );
         }
 
         #[test]

@@ -367,7 +367,11 @@ pub fn format(t: &GoTime, layout: &str) -> String {
     while let Some((pre, tok, len)) = next_token(l) {
         out.push_str(&l[..pre]);
         l = &l[pre + len..];
-        let h12 = if c.hour % 12 == 0 { 12 } else { c.hour % 12 };
+        let h12 = if c.hour.is_multiple_of(12) {
+            12
+        } else {
+            c.hour % 12
+        };
         match tok {
             Tok::LongMonth => out.push_str(MONTHS[(c.month - 1) as usize]),
             Tok::Month => out.push_str(&MONTHS[(c.month - 1) as usize][..3]),
@@ -1040,14 +1044,14 @@ pub const FUNCS: &[FuncDef] = crate::funcs![
     "date_in_zone"(Str, Any, Str) => f_date_in_zone,
     "htmlDate"(Any) => f_html_date,
     "htmlDateInZone"(Any, Str) => f_html_date_in_zone,
-    "dateModify"(Str, Any) => f_date_modify,
-    "date_modify"(Str, Any) => f_date_modify,
-    "mustDateModify"(Str, Any) => f_must_date_modify,
-    "must_date_modify"(Str, Any) => f_must_date_modify,
+    "dateModify"(Str, Time) => f_date_modify,
+    "date_modify"(Str, Time) => f_date_modify,
+    "mustDateModify"(Str, Time) => f_must_date_modify,
+    "must_date_modify"(Str, Time) => f_must_date_modify,
     "ago"(Any) => f_ago,
     "toDate"(Str, Str) => f_to_date,
     "mustToDate"(Str, Str) => f_must_to_date,
-    "unixEpoch"(Any) => f_unix_epoch,
+    "unixEpoch"(Time) => f_unix_epoch,
     "duration"(Any) => f_duration,
     "durationRound"(Any) => f_duration_round,
 ];

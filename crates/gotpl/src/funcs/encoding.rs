@@ -38,7 +38,7 @@ fn encode(data: &[u8], alphabet: &[u8], bits: u32) -> String {
     if nbits > 0 {
         out.push(alphabet[((acc << (bits - nbits)) & mask) as usize] as char);
     }
-    while out.len() % group != 0 {
+    while !out.len().is_multiple_of(group) {
         out.push('=');
     }
     out

@@ -84,6 +84,8 @@ fn json_node(v: &Value, depth: usize) -> Result<Node, String> {
                 .map(|x| json_node(x, depth + 1))
                 .collect::<Result<_, _>>()?,
         ),
+        // json.Marshal writes a nil map as null.
+        Value::Map(m) if m.is_nil_map() => Node::Plain("null".into()),
         Value::Map(m) => {
             let mut items = Vec::with_capacity(m.len());
             for (k, x) in m.borrow().iter() {
