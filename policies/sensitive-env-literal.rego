@@ -40,3 +40,8 @@ placeholder(v) if startswith(v, "/")
 placeholder(v) if lower(v) in {"true", "false", "yes", "no", "none", "null", "changeme", "<nil>"}
 
 placeholder(v) if startswith(v, "$")
+
+# Numbers and single lowercase words (`256`, `simple`, `jwt`) are settings, not credentials.
+placeholder(v) if regex.match(`^[0-9.]+$`, v)
+
+placeholder(v) if regex.match(`^[a-z]{1,12}$`, v)

@@ -26,3 +26,8 @@ test_allowed_2 if {
 	r := data.chartgate.sensitive_env_literal.deny with input as {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "prod"}, "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app", "image": "registry.example.com/app:1.2.3", "env": [{"name": "PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "p"}}}]}]}}}}
 	count(r) == 0
 }
+
+test_allowed_settings_about_tokens if {
+	r := data.chartgate.sensitive_env_literal.deny with input as {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "c"}, "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x:1", "env": [{"name": "CASSANDRA_NUM_TOKENS", "value": "256"}, {"name": "ETCD_AUTH_TOKEN", "value": "simple"}, {"name": "ETCD_AUTH_TOKEN_TTL", "value": "600"}]}]}}}}
+	count(r) == 0
+}

@@ -52,9 +52,18 @@ pub struct ChartConfig {
     pub value_sets: Vec<Vec<PathBuf>>,
 }
 
-/// The nearest `.chartgate.yaml` at or above `start`.
+/// The nearest `.chartgate.yaml` at or above `start` that is also at or above the working
+/// directory. A config inside a scanned chart below the working directory is ignored: the
+/// configuration belongs to whoever runs the gate, and a chart must not switch off its own
+/// checks (or point policies and data at files outside it).
 pub fn find(start: &Path) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    find_from(start, &cwd)
+}
+
+fn find_from(start: &Path, cwd: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(start).ok()?;
+    let cwd = std::path::absolute(cwd).ok()?;
     let mut dir = if abs.is_dir() {
         abs.as_path()
     } else {
@@ -62,7 +71,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     };
     loop {
         let candidate = dir.join(FILE_NAME);
-        if candidate.is_file() {
+        if candidate.is_file() && cwd.starts_with(dir) {
             return Some(candidate);
         }
         dir = dir.parent()?;
@@ -147,10 +156,14 @@ mod tests {
         let sub = dir.join("charts/web");
         std::fs::create_dir_all(&sub).unwrap();
         std::fs::write(dir.join(FILE_NAME), "fail-on: info\n").unwrap();
-        assert_eq!(
-            find(&sub).unwrap(),
-            std::path::absolute(dir.join(FILE_NAME)).unwrap()
-        );
+        let top = std::path::absolute(dir.join(FILE_NAME)).unwrap();
+        assert_eq!(find_from(&sub, &dir).unwrap(), top);
+        // A config inside the scanned chart, below the working directory, is not trusted.
+        std::fs::write(sub.join(FILE_NAME), "exclude: ['**']\n").unwrap();
+        assert_eq!(find_from(&sub, &dir).unwrap(), top);
+        // Run from inside the chart, it is the user's own config.
+        let inner = std::path::absolute(sub.join(FILE_NAME)).unwrap();
+        assert_eq!(find_from(&sub, &sub).unwrap(), inner);
         std::fs::remove_dir_all(dir).ok();
     }
 }

@@ -470,8 +470,73 @@ fn render_and_check(ctx: &Ctx, chart: Chart, chart_rel: &str, values: &UserValue
             return out;
         }
     };
+    let docs = rendered_docs(&rendered, &sources, chart_rel);
+    let values_index = prepared.chart.values_src.as_deref().map(|t| {
+        Arc::new(locate::ValuesIndex::build(
+            &format!("{chart_rel}/values.yaml"),
+            t,
+        ))
+    });
+    let mut checked = check_docs(ctx, &docs, Some(chart_rel), values_index);
+    // Secrets the chart generates at render time (randAlphaNum, genCA…) are not shipped
+    // secrets: render again with another seed and keep only object findings that reappear.
+    if let Some(s) = &ctx.secrets {
+        let generates = sources
+            .values()
+            .any(|src| GENERATORS.iter().any(|g| src.contains(g)));
+        if generates {
+            let again = RenderOptions {
+                seed: Some(1),
+                ..ropts.clone()
+            };
+            if let Ok(second) = render::render(&prepared, &again) {
+                let stable: std::collections::HashSet<String> =
+                    rendered_docs(&second, &sources, chart_rel)
+                        .iter()
+                        .filter_map(|r| {
+                            r.doc
+                                .as_ref()
+                                .ok()
+                                .map(|d| s.scan_object(&r.path, d, &|_| None))
+                        })
+                        .flatten()
+                        .map(|f| f.fingerprint)
+                        .collect();
+                checked.retain(|f| {
+                    f.stage != Stage::Secrets
+                        || f.object.is_none()
+                        || stable.contains(&f.fingerprint)
+                });
+            }
+        }
+    }
+    out.extend(checked);
+    out
+}
+
+/// Template functions whose output is random: secrets they produce are made at install time.
+const GENERATORS: &[&str] = &[
+    "randAlphaNum",
+    "randAlpha",
+    "randNumeric",
+    "randAscii",
+    "randBytes",
+    "genCA",
+    "genPrivateKey",
+    "genSelfSignedCert",
+    "genSignedCert",
+    "uuidv4",
+    "derivePassword",
+];
+
+/// The rendered documents of a chart, each with its template and source line.
+fn rendered_docs(
+    rendered: &BTreeMap<String, String>,
+    sources: &BTreeMap<String, Arc<str>>,
+    chart_rel: &str,
+) -> Vec<Rendered> {
     let mut docs = Vec::new();
-    for (name, text) in &rendered {
+    for (name, text) in rendered {
         let base = name.rsplit('/').next().unwrap_or("");
         if base.starts_with('_')
             || base == "NOTES.txt"
@@ -500,14 +565,7 @@ fn render_and_check(ctx: &Ctx, chart: Chart, chart_rel: &str, values: &UserValue
             });
         }
     }
-    let values_index = prepared.chart.values_src.as_deref().map(|t| {
-        Arc::new(locate::ValuesIndex::build(
-            &format!("{chart_rel}/values.yaml"),
-            t,
-        ))
-    });
-    out.extend(check_docs(ctx, &docs, Some(chart_rel), values_index));
-    out
+    docs
 }
 
 fn scan_manifests(ctx: &Ctx, name: &str, text: &str) -> Vec<Finding> {

@@ -74,6 +74,12 @@ credential_name(n) if {
 }
 
 credential_reference(l) if {
-	some s in ["_file", "_path", "_dir", "_name", "_user", "_username", "_enabled", "_url", "_ref", ".sh", ".py", ".yaml", ".yml", ".json", ".conf", ".ini", ".toml", ".txt", ".js", ".lua", ".tpl"]
+	some s in ["_file", "_path", "_dir", "_name", "_user", "_username", "_enabled", "_url", "_ref", "_type", "_mode", "_ttl", "_length", "_size", "_count", "_expiry", "_timeout", "_header", ".sh", ".py", ".yaml", ".yml", ".json", ".conf", ".ini", ".toml", ".txt", ".js", ".lua", ".tpl"]
 	endswith(l, s)
+}
+
+# Settings about credentials rather than credentials: NUM_TOKENS, TOKEN_TTL, AUTH_TOKEN_TYPE.
+credential_reference(l) if {
+	some s in ["num_", "max_", "min_"]
+	contains(l, s)
 }

@@ -47,6 +47,15 @@ const RULES: &[Rule] = &[
     Rule { id: "lint/chart-yaml", stage: Stage::Lint, severity: Severity::Error,
         title: "Chart.yaml is invalid",
         help: "Chart.yaml must have `apiVersion` (v1 or v2), a `name` and a SemVer 2 `version`; `type` is `application` or `library`." },
+    Rule { id: "lint/chart-version", stage: Stage::Lint, severity: Severity::Warning,
+        title: "Chart version is not strict SemVer 2",
+        help: "`helm lint` warns when `version` is not a strict SemVer 2 string, e.g. `v1.2.3` (the `v` prefix is tolerated by helm but not by every repository tool)." },
+    Rule { id: "lint/chart-unknown-field", stage: Stage::Lint, severity: Severity::Warning,
+        title: "Unknown field in Chart.yaml",
+        help: "Chart.yaml has a field helm does not know, so it is ignored; usually a typo (`appversion` for `appVersion`)." },
+    Rule { id: "lint/templates-dir", stage: Stage::Lint, severity: Severity::Warning,
+        title: "Chart has no templates/ directory",
+        help: "`helm lint` warns when a chart has no `templates/` directory: it renders nothing." },
     Rule { id: "lint/chart-icon", stage: Stage::Lint, severity: Severity::Info,
         title: "Chart has no icon",
         help: "`helm lint` recommends an `icon` URL in Chart.yaml; chart repositories and UIs show it." },
@@ -96,6 +105,30 @@ fn rule(id: &str) -> &'static Rule {
         .expect("rule declared in RULES")
 }
 
+/// Messages longer than this are cut in the middle: a runaway `tpl` recursion makes helm-style
+/// error chains of megabytes, which no report should carry whole.
+const MAX_MESSAGE: usize = 4096;
+
+fn shorten(m: String) -> String {
+    if m.len() <= MAX_MESSAGE {
+        return m;
+    }
+    let mut head = MAX_MESSAGE / 2;
+    while !m.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = m.len() - MAX_MESSAGE / 4;
+    while !m.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!(
+        "{} … ({} bytes omitted) … {}",
+        &m[..head],
+        tail - head,
+        &m[tail..]
+    )
+}
+
 /// A finding of a declared rule.
 pub fn finding(
     id: &str,
@@ -104,6 +137,7 @@ pub fn finding(
     chart: Option<&str>,
 ) -> Finding {
     let r = rule(id);
+    let message = shorten(message);
     let path = location
         .as_ref()
         .map(|l| l.path.clone())
@@ -201,6 +235,15 @@ pub fn check_chart(chart: &Chart, dir: &str) -> Vec<Finding> {
             format!("version '{}' is not a valid SemVerV2", m.version),
         );
     }
+    let mut warn = Vec::new();
+    if m.version.starts_with('v') && is_semver(&m.version) {
+        warn.push(finding(
+            "lint/chart-version",
+            format!("version '{}' is not a valid SemVerV2", m.version),
+            at(&chart_yaml, line_of("version"), None),
+            Some(dir),
+        ));
+    }
     if !m.type_text.is_empty() && m.type_text != "application" && m.type_text != "library" {
         bad(
             "type",
@@ -218,6 +261,32 @@ pub fn check_chart(chart: &Chart, dir: &str) -> Vec<Finding> {
             );
         }
     }
+    if let Ok(gotpl::Value::Map(top)) = gotpl::yaml::load(&src) {
+        for key in top.keys() {
+            if !CHART_FIELDS.contains(&key.as_str()) {
+                warn.push(finding(
+                    "lint/chart-unknown-field",
+                    format!("failed to strictly parse chart metadata file: unknown field {key:?}"),
+                    at(&chart_yaml, line_of(&key), None),
+                    Some(dir),
+                ));
+            }
+        }
+    }
+    let has_templates = if chart.source.is_dir() {
+        chart.source.join("templates").is_dir()
+    } else {
+        !chart.templates.is_empty()
+    };
+    if !has_templates {
+        warn.push(finding(
+            "lint/templates-dir",
+            "templates/: directory does not exist".into(),
+            at(&chart_yaml, None, None),
+            Some(dir),
+        ));
+    }
+    out.append(&mut warn);
     if m.icon.is_empty() {
         out.push(finding(
             "lint/chart-icon",
@@ -228,6 +297,27 @@ pub fn check_chart(chart: &Chart, dir: &str) -> Vec<Finding> {
     }
     out
 }
+
+/// The fields of Chart.yaml helm knows (its strict parse rejects others).
+const CHART_FIELDS: &[&str] = &[
+    "apiVersion",
+    "name",
+    "home",
+    "sources",
+    "version",
+    "description",
+    "keywords",
+    "maintainers",
+    "icon",
+    "condition",
+    "tags",
+    "appVersion",
+    "deprecated",
+    "annotations",
+    "kubeVersion",
+    "dependencies",
+    "type",
+];
 
 /// Kubernetes name validation per kind: RBAC objects allow any path segment (`a:b` is common),
 /// Services and Namespaces need DNS labels, everything else a DNS-1123 subdomain.
@@ -396,6 +486,14 @@ mod tests {
             line: Some(1),
             src: Some(text.into()),
         }
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let m = "é".repeat(10_000);
+        let s = shorten(m);
+        assert!(s.len() < MAX_MESSAGE + 100 && s.contains("bytes omitted"));
+        assert_eq!(shorten("short".into()), "short");
     }
 
     #[test]
