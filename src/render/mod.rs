@@ -56,7 +56,7 @@ impl Default for RenderOptions {
             release: ReleaseOptions::default(),
             capabilities: Capabilities::new(None, &[]),
             seed: None,
-            max_output: 256 << 20,
+            max_output: 64 << 20,
         }
     }
 }

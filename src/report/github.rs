@@ -5,7 +5,8 @@ use crate::finding::{Finding, Severity};
 
 /// Escapes a message as GitHub's runner expects (`%`, CR, LF).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    super::printable(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -18,7 +18,9 @@ struct Row {
 
 /// Table cells must not break the Markdown table.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    super::printable(s)
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 pub fn render(findings: &[Finding], meta: &ReportMeta) -> Result<String, String> {

@@ -73,6 +73,23 @@ pub fn render(
     }
 }
 
+/// Text from charts (messages quote values) must not drive the reader's terminal: control
+/// characters other than newline and tab are shown as `\u{..}` escapes.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Counts per severity of unsuppressed findings, plus the suppressed count.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
@@ -113,6 +130,15 @@ pub fn sorted(findings: &[Finding]) -> Vec<&Finding> {
         key(a).cmp(&key(b)).then_with(|| a.rule.cmp(&b.rule))
     });
     v
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn printable_escapes_terminal_controls() {
+        assert_eq!(super::printable("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\nc");
+        assert_eq!(super::printable("plain"), "plain");
+    }
 }
 
 #[cfg(test)]

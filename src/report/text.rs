@@ -29,7 +29,7 @@ impl fmt::Debug for Diag<'_> {
 
 impl fmt::Display for Diag<'_> {
     fn fmt(&self, fm: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(fm, "{}", self.f.message)?;
+        write!(fm, "{}", super::printable(&self.f.message))?;
         if let Some(s) = &self.f.suppressed {
             write!(fm, " (suppressed: {})", s.kind)?;
         }

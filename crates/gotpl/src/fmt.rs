@@ -13,6 +13,10 @@ const MAX_DEPTH: usize = 200;
 const MAX_NUM: usize = 1_000_000;
 
 /// Go's `fmt.Sprint(v)` of one value: what `{{ v }}` prints.
+/// Output beyond which printing stops: just above the executor's default output limit, which
+/// then rejects the oversized result with an error.
+const PRINT_LIMIT: usize = (64 << 20) + 1;
+
 pub fn format_value(v: &Value) -> String {
     let mut p = Printer::default();
     p.print_arg(v, 'v');
@@ -297,6 +301,11 @@ impl Printer {
     }
 
     fn print_arg(&mut self, v: &Value, verb: char) {
+        // A value built to explode (a map doubled into itself 40 times) stops printing here;
+        // the executor then rejects the oversized result.
+        if self.buf.len() > PRINT_LIMIT {
+            return;
+        }
         if v.is_nil() {
             match verb {
                 'T' | 'v' => self.pad("<nil>"),
@@ -312,6 +321,9 @@ impl Printer {
     }
 
     fn print_value(&mut self, v: &Value, verb: char, depth: usize) {
+        if self.buf.len() > PRINT_LIMIT {
+            return;
+        }
         if depth > MAX_DEPTH {
             self.buf.push_str("<...>");
             return;

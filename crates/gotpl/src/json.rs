@@ -13,6 +13,9 @@ const MAX_DEPTH: usize = 10_000;
 
 /// Go's `json.Marshal(v)`. Errors (`NaN`/`Inf`, too deep) are worded like Go's.
 pub fn to_json(v: &Value) -> Result<String, String> {
+    if v.exceeds_nodes(crate::value::MAX_NODES) {
+        return Err("json: value too large to encode".into());
+    }
     let mut out = String::new();
     encode(v, &mut out, true, 0)?;
     Ok(out)
@@ -20,6 +23,9 @@ pub fn to_json(v: &Value) -> Result<String, String> {
 
 /// sprig's `toRawJson`: `json.Encoder` with `SetEscapeHTML(false)`, trailing newline trimmed.
 pub fn to_raw_json(v: &Value) -> Result<String, String> {
+    if v.exceeds_nodes(crate::value::MAX_NODES) {
+        return Err("json: value too large to encode".into());
+    }
     let mut out = String::new();
     encode(v, &mut out, false, 0)?;
     Ok(out)

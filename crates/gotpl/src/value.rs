@@ -158,6 +158,10 @@ impl Map {
     }
 }
 
+/// The most nodes an encoder or deep copy walks before giving up (values from real charts have
+/// thousands; the bound only stops values made to explode).
+pub const MAX_NODES: usize = 10_000_000;
+
 /// A host object with fields and methods (helm's `.Files`, `.Capabilities.APIVersions`, …).
 /// The engine knows nothing of what it is; it only asks for fields and calls methods.
 pub trait Object {
@@ -306,6 +310,26 @@ impl Value {
             Value::Map(m) => !m.is_empty(),
             Value::Object(o) => o.truthy(),
         }
+    }
+
+    /// True when the value has more than `max` nodes, counting shared subtrees once per path
+    /// (as encoders walk them). Stops counting at `max`, so a value built by doubling a shared
+    /// map 40 times is refused in O(max) instead of walked for ever.
+    pub fn exceeds_nodes(&self, max: usize) -> bool {
+        let mut seen = 0usize;
+        let mut stack: Vec<Value> = vec![self.clone()];
+        while let Some(v) = stack.pop() {
+            seen += 1;
+            if seen > max {
+                return true;
+            }
+            match v {
+                Value::List(l) => stack.extend(l.items.iter().cloned()),
+                Value::Map(m) => stack.extend(m.borrow().values().cloned()),
+                _ => {}
+            }
+        }
+        false
     }
 
     /// A deep copy (maps copied recursively, lists rebuilt); objects stay shared.

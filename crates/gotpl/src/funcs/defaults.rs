@@ -84,6 +84,10 @@ fn deep_copy(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     if too_deep(&a[0], 0) {
         return Err("deepCopy: value is nested too deeply (cyclic?)".into());
     }
+    // Shared subtrees are copied once per path: a map doubled into itself would never finish.
+    if a[0].exceeds_nodes(crate::value::MAX_NODES) {
+        return Err("deepCopy: value too large".into());
+    }
     Ok(a[0].deep_copy())
 }
 

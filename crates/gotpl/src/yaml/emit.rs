@@ -25,6 +25,9 @@ enum Node {
 /// helm's `toYaml` body before its `TrimSuffix("\n")`: `Err` where helm would swallow the error
 /// and return "" (NaN/Inf, characters go-yaml's reader rejects).
 pub fn to_yaml(v: &Value) -> Result<String, String> {
+    if v.exceeds_nodes(crate::value::MAX_NODES) {
+        return Err("value too large to encode".into());
+    }
     let node = json_node(v, 0)?;
     let mut e = Emitter::new(false);
     e.document(&node);
@@ -33,6 +36,9 @@ pub fn to_yaml(v: &Value) -> Result<String, String> {
 
 /// helm's `toYamlPretty` body (go-yaml v3 encoder, indent 2) before trimming the final newline.
 pub fn to_yaml_pretty(v: &Value) -> Result<String, String> {
+    if v.exceeds_nodes(crate::value::MAX_NODES) {
+        return Err("value too large to encode".into());
+    }
     let node = direct_node(v, 0)?;
     let mut e = Emitter::new(true);
     e.document(&node);
