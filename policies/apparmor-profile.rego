@@ -24,7 +24,7 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	some c in k8s.app_containers
-	k8s.effective(c.container, "appArmorProfile").type == "Unconfined"
+	c.sc.appArmorProfile.type == "Unconfined"
 	msg := sprintf("container %q runs with AppArmor unconfined", [c.container.name])
 	path := array.concat(c.path, ["securityContext", "appArmorProfile"])
 }

@@ -23,7 +23,7 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	some c in k8s.app_containers
-	k8s.effective(c.container, "runAsGroup") == 0
+	c.sc.runAsGroup == 0
 	msg := sprintf("container %q runs with primary group 0 (runAsGroup)", [c.container.name])
 	path := array.concat(c.path, ["securityContext", "runAsGroup"])
 }

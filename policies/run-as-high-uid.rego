@@ -24,7 +24,7 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	some c in k8s.app_containers
-	uid := k8s.effective(c.container, "runAsUser")
+	uid := c.sc.runAsUser
 	is_number(uid)
 	uid > 0
 	uid < 10000

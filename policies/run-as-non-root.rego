@@ -26,12 +26,12 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	some c in k8s.app_containers
-	not k8s.effective(c.container, "runAsNonRoot") == true
-	not non_zero_user(c.container)
+	not c.sc.runAsNonRoot == true
+	not non_zero_user(c)
 	msg := sprintf("container %q may run as root (runAsNonRoot is not true)", [c.container.name])
 	path := array.concat(c.path, ["securityContext", "runAsNonRoot"])
 }
 
 non_zero_user(c) if {
-	k8s.effective(c, "runAsUser") > 0
+	c.sc.runAsUser > 0
 }

@@ -23,7 +23,7 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	some c in k8s.app_containers
-	k8s.effective(c.container, "runAsUser") == 0
+	c.sc.runAsUser == 0
 	msg := sprintf("container %q runs as UID 0", [c.container.name])
 	path := array.concat(c.path, ["securityContext", "runAsUser"])
 }

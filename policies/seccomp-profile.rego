@@ -23,11 +23,11 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	some c in k8s.app_containers
-	not confined(c.container)
+	not confined(c)
 	msg := sprintf("container %q has no RuntimeDefault or Localhost seccomp profile", [c.container.name])
 	path := array.concat(c.path, ["securityContext", "seccompProfile"])
 }
 
 confined(c) if {
-	k8s.effective(c, "seccompProfile").type in {"RuntimeDefault", "Localhost"}
+	c.sc.seccompProfile.type in {"RuntimeDefault", "Localhost"}
 }

@@ -22,7 +22,7 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	some c in k8s.app_containers
-	k8s.effective(c.container, "windowsOptions").hostProcess == true
+	c.sc.windowsOptions.hostProcess == true
 	msg := sprintf("container %q is a Windows HostProcess container", [c.container.name])
 	path := array.concat(c.path, ["securityContext", "windowsOptions", "hostProcess"])
 }

@@ -18,9 +18,10 @@ is_workload if pod_path
 
 pod_security_context := object.get(pod_spec, "securityContext", {})
 
-# Every container: {"container", "path", "type"} with type containers, initContainers or
-# ephemeralContainers.
-containers contains {"container": c, "path": array.concat(pod_path, [t, i]), "type": t} if {
+# Every container: {"container", "path", "type", "sc"} with type containers, initContainers or
+# ephemeralContainers, and sc its effective securityContext (computed once per object here, so
+# policies read `c.sc.field` instead of calling `effective` per container and policy).
+containers contains {"container": c, "path": array.concat(pod_path, [t, i]), "type": t, "sc": effective_context(c)} if {
 	some t in ["containers", "initContainers", "ephemeralContainers"]
 	some i, c in iter(object.get(pod_spec, t, []))
 }
@@ -39,6 +40,14 @@ effective(c, field) := c.securityContext[field]
 effective(c, field) := pod_security_context[field] if {
 	not has_key(object.get(c, "securityContext", {}), field)
 }
+
+# The container's securityContext over the pod's, field by field: the same value `effective`
+# gives for every field (a non-object securityContext counts as empty).
+effective_context(c) := object.union(as_object(pod_security_context), as_object(object.get(c, "securityContext", {})))
+
+as_object(x) := x if is_object(x)
+
+as_object(x) := {} if not is_object(x)
 
 has_key(obj, k) if {
 	_ = obj[k]

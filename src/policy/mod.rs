@@ -766,7 +766,12 @@ fn finding(c: &Check, t: &Target, item: &R) -> Finding {
             loc.line = Some(line);
         }
     }
-    if let Some((line, column)) = t.values.as_ref().and_then(|v| v.find_suffix(&segs)) {
+    let field_at = f.location.as_ref().and_then(|l| l.line).unwrap_or(1);
+    let values_line = match (&t.values, &t.src) {
+        (Some(v), Some(src)) => v.find(&segs, src, field_at),
+        _ => None,
+    };
+    if let Some((line, column)) = values_line {
         let file = t
             .values
             .as_ref()
