@@ -41,9 +41,13 @@ effective(c, field) := pod_security_context[field] if {
 	not has_key(object.get(c, "securityContext", {}), field)
 }
 
-# The container's securityContext over the pod's, field by field: the same value `effective`
-# gives for every field (a non-object securityContext counts as empty).
-effective_context(c) := object.union(as_object(pod_security_context), as_object(object.get(c, "securityContext", {})))
+# The container's securityContext over the pod's, field by field (not deeply: a container's
+# windowsOptions replaces the pod's whole), so `sc[field]` is what `effective` gives for every
+# field. A non-object securityContext counts as empty.
+effective_context(c) := object.union(object.remove(pod, sc), sc) if {
+	pod := as_object(pod_security_context)
+	sc := as_object(object.get(c, "securityContext", {}))
+}
 
 as_object(x) := x if is_object(x)
 
