@@ -427,9 +427,8 @@ pub fn check_objects(docs: &[Rendered], kube: (u32, u32), chart: Option<&str>) -
             push("lint/missing-kind", format!("object {missing} is missing"));
             continue;
         }
-        if !valid_name(&o.kind, &o.name)
-            && !(o.name.is_empty() && str_at(doc, &["metadata", "generateName"]).is_some())
-        {
+        let generated = o.name.is_empty() && str_at(doc, &["metadata", "generateName"]).is_some();
+        if !(valid_name(&o.kind, &o.name) || generated) {
             push(
                 "lint/invalid-name",
                 format!(

@@ -28,7 +28,7 @@ pub fn render(findings: &[Finding], meta: &ReportMeta) -> Result<String, String>
         .into_iter()
         .filter(|f| f.suppressed.is_none())
         .collect();
-    active.sort_by(|a, b| b.severity.cmp(&a.severity));
+    active.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let rows: Vec<Row> = active
         .iter()
         .take(MAX_ROWS)

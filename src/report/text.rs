@@ -123,7 +123,7 @@ pub fn render(findings: &[Finding], meta: &ReportMeta, opts: &TextOptions) -> St
     let mut out = String::new();
     // Most severe first, so the reason a gate failed is at the top of a CI log.
     let mut ordered = sorted(findings);
-    ordered.sort_by(|a, b| b.severity.cmp(&a.severity));
+    ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
     for f in ordered {
         if f.suppressed.is_some() && !opts.show_suppressed {
             continue;
