@@ -45,3 +45,9 @@ placeholder(v) if startswith(v, "$")
 placeholder(v) if regex.match(`^[0-9.]+$`, v)
 
 placeholder(v) if regex.match(`^[a-z]{1,12}$`, v)
+
+# Option lists (`jwt,priv-key=/path,sign-method=RS256`) configure a mechanism; they are not one.
+placeholder(v) if {
+	contains(v, ",")
+	contains(v, "=")
+}

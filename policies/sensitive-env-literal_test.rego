@@ -28,6 +28,6 @@ test_allowed_2 if {
 }
 
 test_allowed_settings_about_tokens if {
-	r := data.chartgate.sensitive_env_literal.deny with input as {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "c"}, "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x:1", "env": [{"name": "CASSANDRA_NUM_TOKENS", "value": "256"}, {"name": "ETCD_AUTH_TOKEN", "value": "simple"}, {"name": "ETCD_AUTH_TOKEN_TTL", "value": "600"}]}]}}}}
+	r := data.chartgate.sensitive_env_literal.deny with input as {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "c"}, "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x:1", "env": [{"name": "CASSANDRA_NUM_TOKENS", "value": "256"}, {"name": "ETCD_AUTH_TOKEN", "value": "simple"}, {"name": "ETCD_AUTH_TOKEN_TTL", "value": "600"}, {"name": "ETCD_INITIAL_CLUSTER_TOKEN", "value": "etcd-cluster-k8s"}, {"name": "ETCD_AUTH_TOKEN", "value": "jwt,priv-key=/opt/jwt.key,sign-method=RS256"}]}]}}}}
 	count(r) == 0
 }

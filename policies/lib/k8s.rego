@@ -93,6 +93,6 @@ credential_reference(l) if {
 
 # Settings about credentials rather than credentials: NUM_TOKENS, TOKEN_TTL, AUTH_TOKEN_TYPE.
 credential_reference(l) if {
-	some s in ["num_", "max_", "min_"]
+	some s in ["num_", "max_", "min_", "cluster_token"]
 	contains(l, s)
 }

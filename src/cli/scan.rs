@@ -40,8 +40,10 @@ pub struct ScanArgs {
     /// Release name used when rendering.
     #[arg(long, default_value = "release-name")]
     pub release_name: String,
-    /// Namespace used when rendering (and for objects without one).
-    #[arg(short = 'n', long, default_value = "default")]
+    /// Namespace used when rendering (and for objects without one). The default is a
+    /// placeholder, not `default`, so charts that template `.Release.Namespace` are not taken
+    /// for charts that install into the default namespace.
+    #[arg(short = 'n', long, default_value = "release-namespace")]
     pub namespace: String,
     /// Kubernetes version for .Capabilities and removed-API checks (e.g. 1.30.0).
     #[arg(long)]

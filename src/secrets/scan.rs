@@ -238,6 +238,10 @@ impl Engine {
         if rule.is_generic() && generic_noise(s) {
             return false;
         }
+        // Keyword-context rules (generic or not) can capture a template path or a call.
+        if is_code_reference(s) || unquoted_in_template_action(c.line, s) {
+            return false;
+        }
         true
     }
 }
@@ -328,6 +332,49 @@ fn generic_noise(s: &[u8]) -> bool {
     false
 }
 
+/// An unquoted value inside an open `{{ ... }}` action is template code
+/// (`{{- $password := index $data .key }}`), never literal text; quoted literals stay in scope.
+fn unquoted_in_template_action(line: &[u8], secret: &[u8]) -> bool {
+    let (l, s) = (line.as_ptr() as usize, secret.as_ptr() as usize);
+    if s < l || s + secret.len() > l + line.len() {
+        return false;
+    }
+    let off = s - l;
+    if off > 0 && matches!(line[off - 1], b'"' | b'\'' | b'`') {
+        return false;
+    }
+    let before = &line[..off];
+    let open = before.windows(2).rposition(|w| w == b"{{");
+    let close = before.windows(2).rposition(|w| w == b"}}");
+    match (open, close) {
+        (Some(o), Some(c)) => o > c,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// Template/code references that a keyword rule captures as the "value": Go template paths
+/// (`.Values.auth.password`, `$.Values.x`, `$pw.field`) and function calls
+/// (`get_secret_value("...")`, `os.getenv("PW")`). Real secrets never look like these.
+fn is_code_reference(s: &[u8]) -> bool {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    match s {
+        [b'.', c, ..] if c.is_ascii_alphabetic() => {
+            return s.iter().all(|b| ident(b) || *b == b'.');
+        }
+        [b'(', c, ..] if c.is_ascii_alphabetic() || *c == b'.' || *c == b'$' => return true,
+        [b'$', rest @ ..] => {
+            let name = rest.iter().take_while(|b| ident(b)).count();
+            if rest.get(name) == Some(&b'.') && rest.iter().all(|b| ident(b) || *b == b'.') {
+                return true;
+            }
+        }
+        _ => {}
+    }
+    let name = s.iter().take_while(|b| ident(b) || **b == b'.').count();
+    name > 0 && s[0].is_ascii_alphabetic() && s.get(name) == Some(&b'(')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +417,10 @@ mod tests {
             "existingSecretPasswordKey: admin-password\n",
             "passwordKey: postgres-password\n",
             "api_key: your-api-key-here\n",
+            "{{- $password := .Values.passwordUpdateJob.previousPasswords.password }}\n",
+            "c.JupyterHub.cookie_secret = get_secret_value(\"hub.config.cookie_secret\")\n",
+            "{{- $password = index $secretData .key | b64dec }}\n",
+            "{{- $password := (randAlpha 16) | b64enc -}}\n",
         ] {
             assert!(
                 ids(&e, "values.yaml", t).is_empty(),
