@@ -594,6 +594,15 @@ impl<'a> Lexer<'a> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn find_left_skips_single_braces() {
+        assert_eq!(find_left("a { b {{x}}"), Some(6));
+        assert_eq!(find_left("{{{"), Some(0));
+        assert_eq!(find_left("é{ {"), None);
+        assert_eq!(find_left("{"), None);
+        assert!(is_alnum('_') && is_alnum('Z') && is_alnum('é') && !is_alnum('-'));
+    }
+
     fn toks(s: &str) -> Vec<(Tok, String)> {
         let l = lex(s);
         l.items
