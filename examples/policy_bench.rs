@@ -8,11 +8,6 @@
 use chartgate::policy::{to_rego, Options, PolicySet, Target};
 use std::time::Instant;
 
-// The interpreter allocates heavily (path strings, small values): glibc malloc/free was a quarter
-// of the profile. The chartgate binary should use the same allocator (src/main.rs).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let dir = std::env::args()
         .nth(1)

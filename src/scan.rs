@@ -449,25 +449,49 @@ fn render_and_check(ctx: &Ctx, chart: Chart, chart_rel: &str, values: &UserValue
     let rendered = match render::render(&prepared, &ropts) {
         Ok(r) => r,
         Err(e) => {
+            let (file, line, col) = e.location();
+            let loc = if file.is_empty() {
+                lint::at(&format!("{chart_rel}/Chart.yaml"), None, None)
+            } else {
+                lint::at(
+                    &template_path(chart_rel, file),
+                    (line > 0).then_some(line as u32),
+                    (col > 0).then_some(col as u32),
+                )
+            };
+            // `required`/`fail` with the chart's own defaults: the chart needs values this scan
+            // was not given. Like helm lint, note it and check the rest in lint mode; with
+            // user values it is the user's render that fails, an error.
+            let needs_values = values.is_empty() && e.message().starts_with("execution error at (");
+            let lint_render = if needs_values {
+                render::render(
+                    &prepared,
+                    &RenderOptions {
+                        lint: true,
+                        ..ropts.clone()
+                    },
+                )
+                .ok()
+            } else {
+                None
+            };
             if ctx.opts.stages.has(Stage::Render) {
-                let (file, line, col) = e.location();
-                let loc = if file.is_empty() {
-                    lint::at(&format!("{chart_rel}/Chart.yaml"), None, None)
+                let rule = if lint_render.is_some() {
+                    "render/required-value"
                 } else {
-                    lint::at(
-                        &template_path(chart_rel, file),
-                        (line > 0).then_some(line as u32),
-                        (col > 0).then_some(col as u32),
-                    )
+                    "render/template-error"
                 };
                 out.push(lint::finding(
-                    "render/template-error",
+                    rule,
                     e.message().to_string(),
                     loc,
                     Some(chart_rel),
                 ));
             }
-            return out;
+            match lint_render {
+                Some(r) => r,
+                None => return out,
+            }
         }
     };
     let docs = rendered_docs(&rendered, &sources, chart_rel);

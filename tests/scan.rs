@@ -113,11 +113,41 @@ fn template_errors_are_findings_with_helm_locations() {
         f["location"]["path"],
         "corpus/bad/template-error/templates/cm.yaml"
     );
-    assert_eq!(f["location"]["line"], 4);
+    assert_eq!(f["location"]["line"], 6);
+    assert_eq!(f["location"]["column"], 17);
     assert!(
-        f["message"].as_str().unwrap().contains("name is required"),
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("nil pointer evaluating interface {}.tag"),
         "{f}"
     );
+}
+
+#[test]
+fn charts_that_need_values_are_checked_like_helm_lint() {
+    // With its defaults the chart stops at `required`: a warning, and the rest is still checked.
+    let (code, v) = json(&["scan", "corpus/bad/needs-values"]);
+    assert_eq!(code, 0, "{v}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "render/required-value")
+        .expect("required-value finding")
+        .clone();
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["location"]["line"], 6);
+    // With values given, the same failure is the user's render failing: an error.
+    let (code, v) = json(&["scan", "corpus/bad/needs-values", "--set", "other=1"]);
+    assert_eq!(code, 1);
+    assert!(
+        rules(&v).contains(&"render/template-error".to_string()),
+        "{v}"
+    );
+    // Given the value, it renders.
+    let (code, _) = json(&["scan", "corpus/bad/needs-values", "--set", "endpoint=x"]);
+    assert_eq!(code, 0);
 }
 
 #[test]

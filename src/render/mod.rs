@@ -48,6 +48,9 @@ pub struct RenderOptions {
     pub seed: Option<u64>,
     /// Upper bound for one template's output, against runaway templates.
     pub max_output: usize,
+    /// helm's lint mode: `required`/`fail` don't stop the render (scan uses it to check the rest
+    /// of a chart that needs values it was not given).
+    pub lint: bool,
 }
 
 impl Default for RenderOptions {
@@ -57,6 +60,7 @@ impl Default for RenderOptions {
             capabilities: Capabilities::new(None, &[]),
             seed: None,
             max_output: 64 << 20,
+            lint: false,
         }
     }
 }
@@ -314,6 +318,7 @@ pub fn render(
     let run_opts = gotpl::Options {
         seed: opts.seed,
         max_output: opts.max_output,
+        lint: opts.lint,
         ..Default::default()
     };
     let mut run = set.run(&run_opts);

@@ -28,6 +28,10 @@ pub const STACK_BYTES: usize = 256 << 20;
 
 /// helm's per-name include limit (`recursionMaxNums`).
 const INCLUDE_MAX: u32 = 1000;
+/// Nested `tpl` calls. helm has no bound and dies of a Go stack overflow on endless `tpl`
+/// recursion; each level keeps its parsed text and error chain alive, so we stop at the same
+/// depth helm allows `include`.
+const TPL_MAX: usize = 1000;
 
 /// State shared by every template a run executes (including `include` and `tpl` children).
 pub(crate) struct Shared {
@@ -35,6 +39,7 @@ pub(crate) struct Shared {
     rng: u64,
     include_counts: HashMap<String, u32>,
     depth: usize,
+    tpl_depth: usize,
     steps: u64,
     /// Stack address where the outermost execution started (0 = not yet known).
     stack_base: usize,
@@ -82,6 +87,7 @@ impl Shared {
             rng,
             include_counts: HashMap::new(),
             depth: 0,
+            tpl_depth: 0,
             steps: 0,
             stack_base: 0,
         }
@@ -1045,6 +1051,9 @@ fn splitmix(state: &mut u64) -> u64 {
 }
 
 impl Host for Exec<'_, '_> {
+    fn lint_mode(&self) -> bool {
+        self.sh.opts.lint
+    }
     fn rand_u64(&mut self) -> u64 {
         splitmix(&mut self.sh.rng)
     }
@@ -1092,6 +1101,9 @@ impl Host for Exec<'_, '_> {
         if let Some(m) = self.sh.nest_error() {
             return Err(m);
         }
+        if self.sh.tpl_depth >= TPL_MAX {
+            return Err(format!("tpl calls nested more than {TPL_MAX} deep"));
+        }
         let root = self.set.root_name().to_string();
         let trees = match parse(&root, text) {
             Ok(t) => t,
@@ -1117,12 +1129,14 @@ impl Host for Exec<'_, '_> {
         outer.push(self.set);
         outer.extend(self.outer.iter().copied());
         self.sh.depth += 1;
+        self.sh.tpl_depth += 1;
         let r = {
             let mut sub = Exec::new(&set, &mut *self.sh, &main, data.clone());
             sub.outer = outer;
             sub.run_tree(&main, data.clone())
         };
         self.sh.depth -= 1;
+        self.sh.tpl_depth -= 1;
         match r {
             Ok(s) => Ok(s.replace("<no value>", "")),
             Err(e) => Err(format!(

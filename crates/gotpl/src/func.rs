@@ -44,6 +44,10 @@ pub trait Host {
     fn include(&mut self, name: &str, data: &Value) -> Result<String, String>;
     /// Parses `text` against a clone of the current template set and executes it (helm's `tpl`).
     fn tpl(&mut self, text: &str, data: &Value) -> Result<String, String>;
+    /// helm's lint mode: `required` and `fail` let the render go on instead of failing it.
+    fn lint_mode(&self) -> bool {
+        false
+    }
 }
 
 pub type FuncImpl = fn(&mut dyn Host, &[Value]) -> Result<Value, String>;

@@ -114,6 +114,9 @@ pub struct Options {
     /// [`crate::exec::STACK_BYTES`] (256 MiB) of stack; keep it at least 32 MiB below the
     /// thread's stack size, since one nesting level may itself use a few MiB.
     pub max_stack: usize,
+    /// helm's lint mode: `required` and `fail` return "" instead of failing, so the rest of a
+    /// chart can be checked when it needs values the scan does not have.
+    pub lint: bool,
 }
 
 impl Default for Options {
@@ -124,6 +127,7 @@ impl Default for Options {
             now: None,
             max_steps: 200_000_000,
             max_stack: 192 << 20,
+            lint: false,
         }
     }
 }
