@@ -85,32 +85,7 @@ fn write_to_file(
 /// Go's `filepath.Join` for the output directory and the release name (cleaned).
 fn join_dir(dir: &std::path::Path, sub: &str) -> String {
     let joined = format!("{}/{}", dir.display(), sub);
-    clean_path(&joined)
-}
-
-/// Go's `path.Clean` (lexical).
-fn clean_path(p: &str) -> String {
-    let rooted = p.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let body = parts.join("/");
-    match (rooted, body.is_empty()) {
-        (true, _) => format!("/{body}"),
-        (false, true) => ".".into(),
-        (false, false) => body,
-    }
+    gotpl::funcs::paths::clean(&joined)
 }
 
 /// Builds `helm template`'s stdout from the rendered files (NOTES.txt still included; dropped
@@ -310,8 +285,8 @@ mod tests {
 
     #[test]
     fn clean_like_go() {
-        assert_eq!(clean_path("out//rel/"), "out/rel");
-        assert_eq!(clean_path("/tmp/./x/../y"), "/tmp/y");
-        assert_eq!(clean_path("./rel"), "rel");
+        assert_eq!(gotpl::funcs::paths::clean("out//rel/"), "out/rel");
+        assert_eq!(gotpl::funcs::paths::clean("/tmp/./x/../y"), "/tmp/y");
+        assert_eq!(gotpl::funcs::paths::clean("./rel"), "rel");
     }
 }
