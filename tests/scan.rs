@@ -354,3 +354,19 @@ fn rule_reference_is_generated_from_code() {
         "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
     );
 }
+
+#[test]
+fn ci_values_render_each_variant() {
+    let chart = "tests/data/scan/ci-chart";
+    let (_, v) = json(&["scan", chart]);
+    assert!(
+        !rules(&v).contains(&"privileged-container".to_string()),
+        "{v}"
+    );
+    let (code, v) = json(&["scan", chart, "--ci-values"]);
+    assert!(
+        rules(&v).contains(&"privileged-container".to_string()),
+        "{v}"
+    );
+    assert_eq!(code, 1);
+}
