@@ -5,7 +5,7 @@
 //! chart-scope policies see one chart. Reports wall-clock and CPU-time rates: the build machine
 //! is shared, and CPU time is what "per core" means.
 
-use chartgate::policy::{to_rego, Options, PolicySet, Target};
+use chartgate::policy::{Options, PolicySet, Target};
 use std::time::Instant;
 
 fn main() {
@@ -21,23 +21,11 @@ fn main() {
         .collect();
     entries.sort();
     for p in entries {
-        let mut targets = Vec::new();
         let text = std::fs::read_to_string(&p).unwrap_or_default();
-        for piece in chartgate::render::order::split_manifests(&text) {
-            if let Ok(v) = gotpl::yaml::load(&piece) {
-                if v.as_map().is_some() {
-                    targets.push(Target {
-                        doc: to_rego(&v),
-                        path: p.display().to_string(),
-                        line: None,
-                        chart: None,
-                        src: None,
-                        values: None,
-                    });
-                }
-            }
-        }
-        charts.push(targets);
+        charts.push(chartgate::policy::targets_from_manifests(
+            &p.display().to_string(),
+            &text,
+        ));
     }
     let objects: usize = charts.iter().map(Vec::len).sum();
     let set = PolicySet::load(&Options::default()).expect("built-in library");

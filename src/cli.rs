@@ -7,6 +7,7 @@ pub mod docs;
 pub mod rules;
 pub mod scan;
 pub mod template;
+pub mod values;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;

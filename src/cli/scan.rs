@@ -1,7 +1,6 @@
 //! `chartgate scan PATH...`: the gate.
 
 use super::Outcome;
-use crate::chart::UserValues;
 use crate::finding::Severity;
 use crate::gate;
 use crate::report::{self, Format, ReportMeta, TextOptions};
@@ -16,24 +15,8 @@ pub struct ScanArgs {
     /// files; `-` reads manifests from stdin.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Values files, applied in order (like helm).
-    #[arg(short = 'f', long = "values", value_name = "FILE")]
-    pub values: Vec<PathBuf>,
-    /// Set values (`a.b=c,d=e`), like helm.
-    #[arg(long, value_name = "KEY=VAL")]
-    pub set: Vec<String>,
-    /// Set string values, like helm.
-    #[arg(long = "set-string", value_name = "KEY=VAL")]
-    pub set_string: Vec<String>,
-    /// Set values from files, like helm.
-    #[arg(long = "set-file", value_name = "KEY=PATH")]
-    pub set_file: Vec<String>,
-    /// Set JSON values, like helm.
-    #[arg(long = "set-json", value_name = "KEY=JSON")]
-    pub set_json: Vec<String>,
-    /// Set literal string values, like helm.
-    #[arg(long = "set-literal", value_name = "KEY=VAL")]
-    pub set_literal: Vec<String>,
+    #[command(flatten)]
+    pub values: super::values::ValuesArgs,
     /// Also render each chart with each of its own `ci/*values.yaml` files.
     #[arg(long)]
     pub ci_values: bool,
@@ -144,14 +127,7 @@ fn run_inner(a: &ScanArgs) -> Result<Outcome, String> {
     let root = std::env::current_dir().map_err(|e| e.to_string())?;
     let opts = ScanOptions {
         paths: a.paths.clone(),
-        values: UserValues {
-            value_files: a.values.clone(),
-            set_json: a.set_json.clone(),
-            set: a.set.clone(),
-            set_string: a.set_string.clone(),
-            set_file: a.set_file.clone(),
-            set_literal: a.set_literal.clone(),
-        },
+        values: a.values.user_values(),
         release: a.release_name.clone(),
         namespace: a.namespace.clone(),
         kube_version: a

@@ -1,7 +1,7 @@
 //! `chartgate template NAME CHART [flags]`: helm v4.1.4's `helm template`, in process.
 
 use super::Outcome;
-use crate::chart::{self, PrepareOptions, UserValues};
+use crate::chart::{self, PrepareOptions};
 use crate::render::objects::{Capabilities, KubeVersion};
 use crate::render::output::{self, OutputError, OutputOptions};
 use crate::render::{self, schema, ReleaseOptions, RenderOptions};
@@ -21,24 +21,8 @@ pub struct TemplateArgs {
     /// Namespace for `.Release.Namespace` (default: $HELM_NAMESPACE or "default").
     #[arg(short = 'n', long)]
     pub namespace: Option<String>,
-    /// Values files (may repeat; commas split like helm).
-    #[arg(short = 'f', long = "values", value_delimiter = ',')]
-    pub values: Vec<PathBuf>,
-    /// Set values (key1=val1,key2=val2).
-    #[arg(long)]
-    pub set: Vec<String>,
-    /// Set STRING values.
-    #[arg(long)]
-    pub set_string: Vec<String>,
-    /// Set values from files (key=path).
-    #[arg(long)]
-    pub set_file: Vec<String>,
-    /// Set JSON values (key=jsonval).
-    #[arg(long)]
-    pub set_json: Vec<String>,
-    /// Set a literal STRING value.
-    #[arg(long)]
-    pub set_literal: Vec<String>,
+    #[command(flatten)]
+    pub values: super::values::ValuesArgs,
     /// Kubernetes version for `.Capabilities.KubeVersion`.
     #[arg(long)]
     pub kube_version: Option<String>,
@@ -231,16 +215,11 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
     };
     let (release_name, chart_ref) = name_and_chart(a).map_err(plain)?;
     let chart_path = locate_chart(&chart_ref).map_err(plain)?;
-    let user = UserValues {
-        value_files: a.values.clone(),
-        set_json: a.set_json.clone(),
-        set: a.set.clone(),
-        set_string: a.set_string.clone(),
-        set_file: a.set_file.clone(),
-        set_literal: a.set_literal.clone(),
-    }
-    .build()
-    .map_err(|e| plain(e.to_string()))?;
+    let user = a
+        .values
+        .user_values()
+        .build()
+        .map_err(|e| plain(e.to_string()))?;
     let mut timer = Timer::new();
     let loaded = chart::load(&chart_path).map_err(|e| plain(e.to_string()))?;
     timer.lap("load");

@@ -35,6 +35,24 @@ pub struct Target {
     pub values: Option<std::sync::Arc<crate::lint::locate::ValuesIndex>>,
 }
 
+/// Policy targets for every mapping document of a multi-document manifest text (benchmarks,
+/// tests; `scan` builds its targets with template locations).
+pub fn targets_from_manifests(path: &str, text: &str) -> Vec<Target> {
+    crate::render::order::split_manifests(text)
+        .iter()
+        .filter_map(|piece| gotpl::yaml::load(piece).ok())
+        .filter(|v| v.as_map().is_some())
+        .map(|v| Target {
+            doc: to_rego(&v),
+            path: path.to_string(),
+            line: None,
+            chart: None,
+            src: None,
+            values: None,
+        })
+        .collect()
+}
+
 /// What to load.
 #[derive(Clone, Debug)]
 pub struct Options {

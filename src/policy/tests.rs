@@ -296,22 +296,7 @@ fn aggregate_evaluation_matches_one_policy_at_a_time() {
     files.sort();
     for p in files.iter().take(80) {
         let text = std::fs::read_to_string(p).unwrap_or_default();
-        let mut targets = Vec::new();
-        for piece in crate::render::order::split_manifests(&text) {
-            if let Ok(v) = gotpl::yaml::load(&piece) {
-                if v.as_map().is_some() {
-                    targets.push(Target {
-                        doc: to_rego(&v),
-                        path: p.display().to_string(),
-                        line: None,
-                        chart: None,
-                        src: None,
-                        values: None,
-                    });
-                }
-            }
-        }
-        charts.push(targets);
+        charts.push(targets_from_manifests(&p.display().to_string(), &text));
     }
     let key = |f: &Finding| (f.rule.clone(), f.fingerprint.clone(), f.message.clone());
     let run = |s: &PolicySet, t: &[Target]| {
