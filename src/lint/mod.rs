@@ -491,6 +491,49 @@ mod tests {
     }
 
     #[test]
+    fn chart_checks_like_helm_lint() {
+        let files = |chart_yaml: &str, with_templates: bool| {
+            let mut v = vec![crate::chart::File {
+                name: "Chart.yaml".into(),
+                data: chart_yaml.as_bytes().to_vec(),
+            }];
+            if with_templates {
+                v.push(crate::chart::File {
+                    name: "templates/cm.yaml".into(),
+                    data: b"kind: ConfigMap\n".to_vec(),
+                });
+            }
+            crate::chart::load_files(v).unwrap()
+        };
+        let ids = |c: &Chart| -> Vec<String> {
+            check_chart(c, "c").into_iter().map(|f| f.rule).collect()
+        };
+        let good = files(
+            "apiVersion: v2\nname: c\nversion: 1.2.3\nicon: https://x/i.png\n",
+            true,
+        );
+        assert!(ids(&good).is_empty(), "{:?}", ids(&good));
+        let c = files(
+            "apiVersion: v2\nname: c\nversion: v1.2.3\nbogus: x\n",
+            false,
+        );
+        let got = ids(&c);
+        for want in [
+            "lint/chart-version",
+            "lint/chart-unknown-field",
+            "lint/templates-dir",
+            "lint/chart-icon",
+        ] {
+            assert!(got.iter().any(|g| g == want), "{want} missing in {got:?}");
+        }
+        let bad = files("apiVersion: v3\nname: c\nversion: 1.2\n", true);
+        assert_eq!(
+            ids(&bad).iter().filter(|g| *g == "lint/chart-yaml").count(),
+            2
+        );
+    }
+
+    #[test]
     fn long_messages_are_cut() {
         let m = "é".repeat(10_000);
         let s = shorten(m);

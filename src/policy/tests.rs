@@ -434,3 +434,31 @@ fn gatekeeper_match_fields_and_actions() {
     assert!(set.evaluate(&[ok], "x").unwrap().is_empty());
     std::fs::remove_dir_all(d).ok();
 }
+
+#[test]
+fn a_policy_error_on_one_object_is_a_finding_not_a_failed_scan() {
+    let d = tmpdir("evalerr");
+    // Iterating a null field is an error in regorus: the object gets an evaluation-error finding.
+    std::fs::write(
+        d.join("p.rego"),
+        "package main\nimport rego.v1\ndeny contains m if { some x in input.spec.items; m := x }\n",
+    )
+    .unwrap();
+    let set = PolicySet::load(&Options {
+        builtin: false,
+        paths: vec![d.clone()],
+        ..Options::default()
+    })
+    .unwrap();
+    let f = set
+        .evaluate(
+            &[target("kind: X\nmetadata: {name: n}\nspec:\n  items:\n")],
+            "ns",
+        )
+        .unwrap();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].rule, EVAL_ERROR);
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert!(set.rules().iter().any(|r| r.id == EVAL_ERROR));
+    std::fs::remove_dir_all(d).ok();
+}
