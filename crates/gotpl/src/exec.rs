@@ -36,7 +36,9 @@ const TPL_MAX: usize = 1000;
 /// State shared by every template a run executes (including `include` and `tpl` children).
 pub(crate) struct Shared {
     opts: Options,
-    rng: u64,
+    /// ChaCha20, seeded from the OS (or from `Options::seed`): passwords and private keys
+    /// come from here, so a clock-seeded or invertible generator would make them guessable.
+    rng: chacha20::ChaCha20Rng,
     include_counts: HashMap<String, u32>,
     depth: usize,
     tpl_depth: usize,
@@ -72,16 +74,7 @@ impl Shared {
     }
 
     pub(crate) fn new(opts: Options) -> Shared {
-        let rng = match opts.seed {
-            Some(s) => s,
-            None => {
-                let t = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos() as u64)
-                    .unwrap_or(0);
-                t ^ ((&t as *const u64 as u64).rotate_left(32))
-            }
-        };
+        let rng = crate::funcs::rng_from(opts.seed);
         Shared {
             opts,
             rng,
@@ -1042,20 +1035,12 @@ fn node_pos(n: &Node) -> u32 {
     }
 }
 
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 impl Host for Exec<'_, '_> {
     fn lint_mode(&self) -> bool {
         self.sh.opts.lint
     }
     fn rand_u64(&mut self) -> u64 {
-        splitmix(&mut self.sh.rng)
+        rand_core::Rng::next_u64(&mut self.sh.rng)
     }
 
     fn now(&self) -> (i64, u32) {
@@ -1659,12 +1644,19 @@ mod tests {
             "include", "tpl", "nil", "true", ",", "\n", "é", "\\", "1e", "-", "print", "$", "eq",
             "not",
         ];
+        // A fixed xorshift stream: the same garbage on every run.
         let mut state = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
         for _ in 0..3000 {
             let mut src = String::new();
-            let n = (super::splitmix(&mut state) % 30) as usize;
+            let n = (next() % 30) as usize;
             for _ in 0..n {
-                src.push_str(frags[(super::splitmix(&mut state) % frags.len() as u64) as usize]);
+                src.push_str(frags[(next() % frags.len() as u64) as usize]);
             }
             let _ = render(&src);
         }

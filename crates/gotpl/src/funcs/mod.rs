@@ -27,6 +27,30 @@ pub mod urls;
 
 use crate::func::FuncDef;
 
+/// The generator behind every random function: ChaCha20 keyed from the OS, or from `seed` for
+/// reproducible output (whose passwords and keys are then public: tests and diffs only).
+pub(crate) fn rng_from(seed: Option<u64>) -> chacha20::ChaCha20Rng {
+    use rand_core::SeedableRng;
+    let mut key = [0u8; 32];
+    match seed {
+        Some(s) => key[..8].copy_from_slice(&s.to_le_bytes()),
+        // Without OS randomness there is nothing safe to fall back to but the clock and
+        // an address, as Go's runtime does; getrandom only fails on exotic platforms.
+        None => {
+            if getrandom::fill(&mut key).is_err() {
+                let t = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or(0);
+                let addr = &t as *const u128 as u64;
+                key[..16].copy_from_slice(&t.to_le_bytes());
+                key[16..24].copy_from_slice(&addr.to_le_bytes());
+            }
+        }
+    }
+    chacha20::ChaCha20Rng::from_seed(key)
+}
+
 /// The tables in override order: later entries win on a shared name.
 pub fn tables() -> Vec<&'static [FuncDef]> {
     vec![
