@@ -23,14 +23,14 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	c.sc.appArmorProfile.type == "Unconfined"
 	msg := sprintf("container %q runs with AppArmor unconfined", [c.container.name])
 	path := array.concat(c.path, ["securityContext", "appArmorProfile"])
 }
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	key := concat("/", ["container.apparmor.security.beta.kubernetes.io", c.container.name])
 	annotations[key] == "unconfined"
 	msg := sprintf("container %q runs with AppArmor unconfined (annotation)", [c.container.name])
@@ -39,7 +39,7 @@ deny contains {"msg": msg, "path": path} if {
 
 template_meta_path := ["metadata"] if input.kind == "Pod"
 
-template_meta_path := array.concat(array.slice(k8s.pod_path, 0, count(k8s.pod_path) - 1), ["metadata"]) if input.kind != "Pod"
+template_meta_path := array.concat(array.slice(data.lib.k8s.pod_path, 0, count(data.lib.k8s.pod_path) - 1), ["metadata"]) if input.kind != "Pod"
 
 annotations := a if {
 	a := object.get(input, array.concat(template_meta_path, ["annotations"]), {})

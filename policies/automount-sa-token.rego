@@ -23,8 +23,8 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	k8s.is_workload
-	not k8s.pod_spec.automountServiceAccountToken == false
-	msg := sprintf("%s %q mounts a service account token (automountServiceAccountToken is not false)", [input.kind, k8s.name])
-	path := array.concat(k8s.pod_path, ["automountServiceAccountToken"])
+	data.lib.k8s.is_workload
+	not data.lib.k8s.pod_spec.automountServiceAccountToken == false
+	msg := sprintf("%s %q mounts a service account token (automountServiceAccountToken is not false)", [input.kind, data.lib.k8s.name])
+	path := array.concat(data.lib.k8s.pod_path, ["automountServiceAccountToken"])
 }

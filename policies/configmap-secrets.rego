@@ -27,7 +27,7 @@ deny contains {"msg": msg, "path": path} if {
 	is_string(v)
 	k8s.credential_name(k)
 	credential_like(v)
-	msg := sprintf("ConfigMap %q key %v holds what looks like a credential", [k8s.name, k])
+	msg := sprintf("ConfigMap %q key %v holds what looks like a credential", [data.lib.k8s.name, k])
 	path := ["data", k]
 }
 
@@ -37,7 +37,7 @@ deny contains {"msg": msg, "path": path} if {
 	is_string(v)
 	contains(v, "-----BEGIN ")
 	contains(v, "PRIVATE KEY-----")
-	msg := sprintf("ConfigMap %q key %v holds a private key", [k8s.name, k])
+	msg := sprintf("ConfigMap %q key %v holds a private key", [data.lib.k8s.name, k])
 	path := ["data", k]
 }
 

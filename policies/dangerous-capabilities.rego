@@ -22,7 +22,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	some a in k8s.iter(c.container.securityContext.capabilities.add)
 	cap := trim_prefix(upper(a), "CAP_")
 	cap in {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_MODULE", "SYS_PTRACE", "BPF", "SYS_RAWIO", "SYS_BOOT", "DAC_READ_SEARCH", "PERFMON"}

@@ -21,6 +21,6 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
 	input.metadata.namespace == "default"
-	msg := sprintf("%s %q is in the default namespace", [input.kind, k8s.name])
+	msg := sprintf("%s %q is in the default namespace", [input.kind, data.lib.k8s.name])
 	path := ["metadata", "namespace"]
 }

@@ -21,19 +21,19 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	k8s.is_workload
+	data.lib.k8s.is_workload
 	sa := account
 	sa == "default"
-	msg := sprintf("%s %q runs as the default ServiceAccount", [input.kind, k8s.name])
-	path := array.concat(k8s.pod_path, ["serviceAccountName"])
+	msg := sprintf("%s %q runs as the default ServiceAccount", [input.kind, data.lib.k8s.name])
+	path := array.concat(data.lib.k8s.pod_path, ["serviceAccountName"])
 }
 
 account := n if {
-	n := k8s.pod_spec.serviceAccountName
+	n := data.lib.k8s.pod_spec.serviceAccountName
 	is_string(n)
 	n != ""
 } else := n if {
-	n := k8s.pod_spec.serviceAccount
+	n := data.lib.k8s.pod_spec.serviceAccount
 	is_string(n)
 	n != ""
 } else := "default"

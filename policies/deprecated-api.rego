@@ -58,6 +58,6 @@ deny contains {"msg": msg, "path": path} if {
 	some r in removed
 	input.apiVersion == r.api
 	r.kind in {"*", input.kind}
-	msg := sprintf("%s %s %q: %s was removed in Kubernetes %s; use %s", [input.apiVersion, input.kind, k8s.name, r.api, r.removed, r.use])
+	msg := sprintf("%s %s %q: %s was removed in Kubernetes %s; use %s", [input.apiVersion, input.kind, data.lib.k8s.name, r.api, r.removed, r.use])
 	path := ["apiVersion"]
 }

@@ -22,14 +22,14 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	not drops_net_raw(c.container)
 	msg := sprintf("container %q does not drop NET_RAW", [c.container.name])
 	path := array.concat(c.path, ["securityContext", "capabilities", "drop"])
 }
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	some a in k8s.iter(c.container.securityContext.capabilities.add)
 	upper(a) in {"NET_RAW", "CAP_NET_RAW", "ALL"}
 	msg := sprintf("container %q adds %s", [c.container.name, a])

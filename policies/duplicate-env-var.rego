@@ -18,7 +18,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	some i, e in k8s.iter(c.container.env)
 	some j, f in k8s.iter(c.container.env)
 	i < j

@@ -23,7 +23,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	k8s.pod_spec.hostIPC == true
-	msg := sprintf("%s %q sets hostIPC: true", [input.kind, k8s.name])
-	path := array.concat(k8s.pod_path, ["hostIPC"])
+	data.lib.k8s.pod_spec.hostIPC == true
+	msg := sprintf("%s %q sets hostIPC: true", [input.kind, data.lib.k8s.name])
+	path := array.concat(data.lib.k8s.pod_path, ["hostIPC"])
 }

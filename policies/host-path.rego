@@ -20,7 +20,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some v in k8s.volumes
+	some v in data.lib.k8s.volumes
 	v.volume.hostPath
 	msg := sprintf("volume %q mounts host path %s", [v.volume.name, v.volume.hostPath.path])
 	path := array.concat(v.path, ["hostPath"])

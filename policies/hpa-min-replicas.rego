@@ -24,6 +24,6 @@ deny contains {"msg": msg, "path": path} if {
 	n := object.get(object.get(input, "spec", {}), "minReplicas", 1)
 	is_number(n)
 	n < 2
-	msg := sprintf("HorizontalPodAutoscaler %q has minReplicas %d", [k8s.name, n])
+	msg := sprintf("HorizontalPodAutoscaler %q has minReplicas %d", [data.lib.k8s.name, n])
 	path := ["spec", "minReplicas"]
 }

@@ -23,7 +23,7 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": ["spec", "scaleTargetRef"], "object": i} if {
-	some h in chart.objects
+	some h in data.lib.chart.objects
 	h.kind == "HorizontalPodAutoscaler"
 	i := h.i
 	ref := h.o.spec.scaleTargetRef
@@ -33,7 +33,7 @@ deny contains {"msg": msg, "path": ["spec", "scaleTargetRef"], "object": i} if {
 }
 
 target_exists(h, ref) if {
-	some o in chart.objects
+	some o in data.lib.chart.objects
 	o.kind == ref.kind
 	o.name == ref.name
 	o.ns == h.ns

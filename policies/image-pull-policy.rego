@@ -23,7 +23,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	policy := object.get(c.container, "imagePullPolicy", "")
 	policy != "Always"
 	not pinned(c.container.image)

@@ -22,7 +22,7 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": path, "object": i} if {
-	some x in chart.objects
+	some x in data.lib.chart.objects
 	x.kind == "Ingress"
 	i := x.i
 	some [path, name] in backends(x.o)
@@ -51,7 +51,7 @@ backend_name(b) := set() if {
 }
 
 service_exists(g, name) if {
-	some s in chart.objects
+	some s in data.lib.chart.objects
 	s.kind == "Service"
 	s.name == name
 	s.ns == g.ns

@@ -22,7 +22,7 @@ import data.lib.k8s
 deny contains {"msg": msg, "path": path} if {
 	input.kind != "Job"
 	input.kind != "CronJob"
-	some c in k8s.containers
+	some c in data.lib.k8s.containers
 	c.type == "containers"
 	not c.container.livenessProbe
 	msg := sprintf("container %q has no livenessProbe", [c.container.name])

@@ -23,7 +23,7 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": ["spec", "replicas"], "object": i} if {
-	some w in chart.objects
+	some w in data.lib.chart.objects
 	w.kind in {"Deployment", "StatefulSet"}
 	i := w.i
 	n := object.get(chart.as_obj(object.get(w.o, "spec", {})), "replicas", 1)
@@ -35,7 +35,7 @@ deny contains {"msg": msg, "path": ["spec", "replicas"], "object": i} if {
 }
 
 autoscaled(w) if {
-	some h in chart.objects
+	some h in data.lib.chart.objects
 	h.kind == "HorizontalPodAutoscaler"
 	h.o.spec.scaleTargetRef.kind == w.kind
 	h.o.spec.scaleTargetRef.name == w.name

@@ -26,14 +26,14 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": ["metadata", "name"], "object": i} if {
-	some w in chart.workloads
+	some w in data.lib.chart.workloads
 	i := w.i
 	not isolated(w)
 	msg := sprintf("%s %q: no NetworkPolicy in the chart selects its pods", [w.kind, w.name])
 }
 
 isolated(w) if {
-	some np in chart.objects
+	some np in data.lib.chart.objects
 	np.kind == "NetworkPolicy"
 	np.ns == w.ns
 	chart.selects(object.get(np.o, ["spec", "podSelector"], {}), w.labels)

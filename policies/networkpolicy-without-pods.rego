@@ -22,7 +22,7 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": ["spec", "podSelector"], "object": i} if {
-	some np in chart.objects
+	some np in data.lib.chart.objects
 	np.kind == "NetworkPolicy"
 	i := np.i
 	sel := chart.as_obj(object.get(np.o, ["spec", "podSelector"], {}))
@@ -32,7 +32,7 @@ deny contains {"msg": msg, "path": ["spec", "podSelector"], "object": i} if {
 }
 
 selects_some(np, sel) if {
-	some w in chart.workloads
+	some w in data.lib.chart.workloads
 	w.ns == np.ns
 	chart.selects(sel, w.labels)
 }

@@ -25,6 +25,6 @@ deny contains {"msg": msg, "path": path} if {
 	some k, _ in k8s.iter(input.metadata.annotations)
 	endswith(k, "-snippet")
 	startswith(k, "nginx.ingress.kubernetes.io/")
-	msg := sprintf("Ingress %q uses annotation %s", [k8s.name, k])
+	msg := sprintf("Ingress %q uses annotation %s", [data.lib.k8s.name, k])
 	path := ["metadata", "annotations", k]
 }

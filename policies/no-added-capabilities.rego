@@ -25,7 +25,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	some a in k8s.iter(c.container.securityContext.capabilities.add)
 	is_string(a)
 	trim_prefix(upper(a), "CAP_") != "NET_BIND_SERVICE"

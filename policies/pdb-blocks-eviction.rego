@@ -24,13 +24,13 @@ deny contains {"msg": msg, "path": path} if {
 	input.kind == "PodDisruptionBudget"
 	v := input.spec.maxUnavailable
 	v in {0, "0", "0%"}
-	msg := sprintf("PodDisruptionBudget %q sets maxUnavailable %v: no pod can ever be evicted", [k8s.name, v])
+	msg := sprintf("PodDisruptionBudget %q sets maxUnavailable %v: no pod can ever be evicted", [data.lib.k8s.name, v])
 	path := ["spec", "maxUnavailable"]
 }
 
 deny contains {"msg": msg, "path": path} if {
 	input.kind == "PodDisruptionBudget"
 	input.spec.minAvailable == "100%"
-	msg := sprintf("PodDisruptionBudget %q sets minAvailable 100%%: no pod can ever be evicted", [k8s.name])
+	msg := sprintf("PodDisruptionBudget %q sets minAvailable 100%%: no pod can ever be evicted", [data.lib.k8s.name])
 	path := ["spec", "minAvailable"]
 }

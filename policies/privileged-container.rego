@@ -22,7 +22,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	c.container.securityContext.privileged == true
 	msg := sprintf("container %q runs privileged", [c.container.name])
 	path := array.concat(c.path, ["securityContext", "privileged"])

@@ -29,7 +29,7 @@ deny contains {"msg": msg, "path": path} if {
 	res in {"roles", "clusterroles", "*"}
 	some v in verbs(r)
 	v in {"bind", "escalate"}
-	msg := sprintf("%s %q rule %d allows binding or escalating roles", [input.kind, k8s.name, i])
+	msg := sprintf("%s %q rule %d allows binding or escalating roles", [input.kind, data.lib.k8s.name, i])
 	path := ["rules", i]
 }
 

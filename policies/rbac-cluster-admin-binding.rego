@@ -23,6 +23,6 @@ import data.lib.k8s
 deny contains {"msg": msg, "path": path} if {
 	input.kind in {"RoleBinding", "ClusterRoleBinding"}
 	input.roleRef.name == "cluster-admin"
-	msg := sprintf("%s %q binds cluster-admin", [input.kind, k8s.name])
+	msg := sprintf("%s %q binds cluster-admin", [input.kind, data.lib.k8s.name])
 	path := ["roleRef", "name"]
 }

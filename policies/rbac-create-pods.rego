@@ -27,6 +27,6 @@ deny contains {"msg": msg, "path": path} if {
 	res in {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs", "*"}
 	some v in k8s.iter(r.verbs)
 	v in {"create", "update", "patch", "*"}
-	msg := sprintf("%s %q can %s %s", [input.kind, k8s.name, v, res])
+	msg := sprintf("%s %q can %s %s", [input.kind, data.lib.k8s.name, v, res])
 	path := ["rules", i]
 }

@@ -29,7 +29,7 @@ deny contains {"msg": msg, "path": path} if {
 	res in {"pods/exec", "pods/attach"}
 	some v in verbs(r)
 	v in {"create", "get", "*"}
-	msg := sprintf("%s %q rule %d allows exec or attach into pods", [input.kind, k8s.name, i])
+	msg := sprintf("%s %q rule %d allows exec or attach into pods", [input.kind, data.lib.k8s.name, i])
 	path := ["rules", i]
 }
 

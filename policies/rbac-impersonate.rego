@@ -25,7 +25,7 @@ deny contains {"msg": msg, "path": path} if {
 	input.kind in {"Role", "ClusterRole"}
 	some i, r in k8s.iter(input.rules)
 	"impersonate" in verbs(r)
-	msg := sprintf("%s %q rule %d grants impersonate", [input.kind, k8s.name, i])
+	msg := sprintf("%s %q rule %d grants impersonate", [input.kind, data.lib.k8s.name, i])
 	path := ["rules", i]
 }
 

@@ -27,7 +27,7 @@ deny contains {"msg": msg, "path": path} if {
 	some res in resources(r)
 	res in {"nodes/proxy", "nodes/*"}
 	count(verbs(r)) > 0
-	msg := sprintf("%s %q rule %d grants access to nodes/proxy", [input.kind, k8s.name, i])
+	msg := sprintf("%s %q rule %d grants access to nodes/proxy", [input.kind, data.lib.k8s.name, i])
 	path := ["rules", i]
 }
 

@@ -29,6 +29,6 @@ deny contains {"msg": msg, "path": path} if {
 	some v in k8s.iter(r.verbs)
 	v in {"get", "list", "watch", "*"}
 	not r.resourceNames
-	msg := sprintf("%s %q can %s secrets", [input.kind, k8s.name, v])
+	msg := sprintf("%s %q can %s secrets", [input.kind, data.lib.k8s.name, v])
 	path := ["rules", i]
 }

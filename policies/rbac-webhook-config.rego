@@ -30,7 +30,7 @@ deny contains {"msg": msg, "path": path} if {
 	some v in verbs(r)
 	v in {"create", "update", "patch", "delete", "deletecollection", "*"}
 	not r.resourceNames
-	msg := sprintf("%s %q rule %d can modify admission webhook configurations", [input.kind, k8s.name, i])
+	msg := sprintf("%s %q rule %d can modify admission webhook configurations", [input.kind, data.lib.k8s.name, i])
 	path := ["rules", i]
 }
 

@@ -25,6 +25,6 @@ deny contains {"msg": msg, "path": path} if {
 	some i, r in k8s.iter(input.rules)
 	some field in ["verbs", "resources", "apiGroups"]
 	"*" in r[field]
-	msg := sprintf("%s %q rule %d has '*' in %s", [input.kind, k8s.name, i, field])
+	msg := sprintf("%s %q rule %d has '*' in %s", [input.kind, data.lib.k8s.name, i, field])
 	path := ["rules", i, field]
 }

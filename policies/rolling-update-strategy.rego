@@ -29,6 +29,6 @@ deny contains {"msg": msg, "path": path} if {
 	t := input.spec[field].type
 	is_string(t)
 	t != "RollingUpdate"
-	msg := sprintf("%s %q uses the %s update strategy", [input.kind, k8s.name, t])
+	msg := sprintf("%s %q uses the %s update strategy", [input.kind, data.lib.k8s.name, t])
 	path := ["spec", field, "type"]
 }

@@ -22,21 +22,21 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	c.sc.runAsGroup == 0
 	msg := sprintf("container %q runs with primary group 0 (runAsGroup)", [c.container.name])
 	path := array.concat(c.path, ["securityContext", "runAsGroup"])
 }
 
 deny contains {"msg": msg, "path": path} if {
-	k8s.pod_security_context.fsGroup == 0
-	msg := sprintf("%s %q sets fsGroup 0", [input.kind, k8s.name])
-	path := array.concat(k8s.pod_path, ["securityContext", "fsGroup"])
+	data.lib.k8s.pod_security_context.fsGroup == 0
+	msg := sprintf("%s %q sets fsGroup 0", [input.kind, data.lib.k8s.name])
+	path := array.concat(data.lib.k8s.pod_path, ["securityContext", "fsGroup"])
 }
 
 deny contains {"msg": msg, "path": path} if {
-	some g in k8s.iter(k8s.pod_security_context.supplementalGroups)
+	some g in k8s.iter(data.lib.k8s.pod_security_context.supplementalGroups)
 	g == 0
-	msg := sprintf("%s %q adds supplemental group 0", [input.kind, k8s.name])
-	path := array.concat(k8s.pod_path, ["securityContext", "supplementalGroups"])
+	msg := sprintf("%s %q adds supplemental group 0", [input.kind, data.lib.k8s.name])
+	path := array.concat(data.lib.k8s.pod_path, ["securityContext", "supplementalGroups"])
 }

@@ -23,7 +23,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	uid := c.sc.runAsUser
 	is_number(uid)
 	uid > 0

@@ -25,7 +25,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	not c.sc.runAsNonRoot == true
 	not non_zero_user(c)
 	msg := sprintf("container %q may run as root (runAsNonRoot is not true)", [c.container.name])

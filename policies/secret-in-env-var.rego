@@ -22,7 +22,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	some i, e in k8s.iter(c.container.env)
 	e.valueFrom.secretKeyRef
 	msg := sprintf("container %q reads Secret %v into env var %v", [c.container.name, object.get(e.valueFrom.secretKeyRef, "name", ""), e.name])
@@ -30,7 +30,7 @@ deny contains {"msg": msg, "path": path} if {
 }
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	some i, e in k8s.iter(c.container.envFrom)
 	e.secretRef
 	msg := sprintf("container %q imports Secret %v into its environment", [c.container.name, object.get(e.secretRef, "name", "")])

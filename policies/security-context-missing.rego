@@ -24,9 +24,9 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some c in k8s.app_containers
+	some c in data.lib.k8s.app_containers
 	empty(object.get(c.container, "securityContext", null))
-	empty(k8s.pod_security_context)
+	empty(data.lib.k8s.pod_security_context)
 	msg := sprintf("container %q has no securityContext, and neither has the pod", [c.container.name])
 	path := c.path
 }

@@ -22,6 +22,6 @@ deny contains {"msg": msg, "path": path} if {
 	input.kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}
 	some k, v in k8s.iter(input.spec.selector.matchLabels)
 	not input.spec.template.metadata.labels[k] == v
-	msg := sprintf("%s %q selects %s=%s but the pod template lacks that label", [input.kind, k8s.name, k, v])
+	msg := sprintf("%s %q selects %s=%s but the pod template lacks that label", [input.kind, data.lib.k8s.name, k, v])
 	path := ["spec", "selector", "matchLabels", k]
 }

@@ -23,7 +23,7 @@ import rego.v1
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": path} if {
-	some v in k8s.volumes
+	some v in data.lib.k8s.volumes
 	p := trim_suffix(v.volume.hostPath.path, "/")
 	sensitive(p)
 	msg := sprintf("volume %q mounts sensitive host path %s", [v.volume.name, v.volume.hostPath.path])

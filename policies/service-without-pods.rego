@@ -23,7 +23,7 @@ import data.lib.k8s
 import data.lib.chart
 
 deny contains {"msg": msg, "path": ["spec", "selector"], "object": i} if {
-	some s in chart.objects
+	some s in data.lib.chart.objects
 	s.kind == "Service"
 	i := s.i
 	sel := s.o.spec.selector
@@ -35,7 +35,7 @@ deny contains {"msg": msg, "path": ["spec", "selector"], "object": i} if {
 }
 
 selects_some(s, sel) if {
-	some w in chart.workloads
+	some w in data.lib.chart.workloads
 	w.ns == s.ns
 	chart.selects_map(sel, w.labels)
 }

@@ -42,7 +42,7 @@ name_of(o) := n if {
 # Labels of the pods a workload creates.
 pod_labels(o) := as_obj(object.get(o, ["metadata", "labels"], {})) if o.kind == "Pod"
 
-pod_labels(o) := as_obj(object.get(o, ["spec", "template", "metadata", "labels"], {})) if k8s.workload_kinds[o.kind]
+pod_labels(o) := as_obj(object.get(o, ["spec", "template", "metadata", "labels"], {})) if data.lib.k8s.workload_kinds[o.kind]
 
 pod_labels(o) := as_obj(object.get(o, ["spec", "jobTemplate", "spec", "template", "metadata", "labels"], {})) if o.kind == "CronJob"
 
@@ -57,7 +57,7 @@ selects_map(sel, labels) if {
 	is_object(sel)
 	count(sel) > 0
 	every k, v in sel {
-		labels[k] == v
+		has_pair(labels, k, v)
 	}
 }
 
@@ -65,12 +65,17 @@ selects_map(sel, labels) if {
 selects(sel, labels) if {
 	s := as_obj(sel)
 	every k, v in as_obj(object.get(s, "matchLabels", {})) {
-		labels[k] == v
+		has_pair(labels, k, v)
 	}
 	every e in k8s.iter(object.get(s, "matchExpressions", [])) {
 		expression_holds(e, labels)
 	}
 }
+
+# labels[k] == v, as a function: regorus's bytecode compiler (0.14) treats an `every`
+# loop's own variables as unbound when they index a collection in its body (`labels[k]`
+# iterates every key), so bodies only pass them to functions.
+has_pair(labels, k, v) if labels[k] == v
 
 expression_holds(e, labels) if {
 	e.operator == "In"

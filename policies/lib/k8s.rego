@@ -1,5 +1,10 @@
 # Shared helpers for the built-in policies: where a pod spec lives in each workload kind, and
 # every container with its path (so findings can point at the exact field).
+#
+# Policies name these rules by full path (`data.lib.k8s.pod_spec`), not through the import alias
+# (`k8s.pod_spec`): the library runs compiled (regorus's bytecode VM), where an aliased
+# reference evaluates the whole lib.k8s document on every use. Functions (`k8s.iter(x)`) are
+# called through the alias.
 package lib.k8s
 
 import rego.v1

@@ -18,6 +18,20 @@ pub fn add_extensions(engine: &mut regorus::Engine) -> Result<(), String> {
                 Ok(R::from(re.is_match(s)))
             }),
         )
+        .map_err(|e| e.to_string())?;
+    // Go's sprintf argument-count behaviour for Gatekeeper templates (see gatekeeper.rs).
+    engine
+        .add_extension(
+            super::gatekeeper::GO_FMT.into(),
+            2,
+            Box::new(|args: Vec<R>| {
+                let list = args[1].as_array()?.to_vec();
+                Ok(R::from(super::gatekeeper::go_format(
+                    args[0].as_string()?,
+                    &list,
+                )))
+            }),
+        )
         .map_err(|e| e.to_string())
 }
 
@@ -62,7 +76,9 @@ pub fn called_names(src: &str) -> BTreeSet<String> {
             c => clean.push(c),
         }
     }
-    let re = Regex::new(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\(").unwrap();
+    // `(` on the same line only: a newline ends a Rego expression, so `x.y\n(a - b)` is a
+    // reference followed by a parenthesised expression, not a call.
+    let re = Regex::new(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*\(").unwrap();
     re.captures_iter(&clean)
         .map(|c| c[1].to_string())
         .filter(|n| !NOT_CALLS.contains(&n.as_str()))

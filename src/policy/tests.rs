@@ -406,7 +406,8 @@ fn gatekeeper_match_fields_and_actions() {
         got,
         vec!["K8sOwner/in-prod", "K8sOwner/named", "K8sOwner/ns-selected"]
     );
-    // The Namespace object itself: cluster scope (dryrun → info), selected on its own labels.
+    // The Namespace object itself: cluster scope (dryrun → info), selected on its own labels,
+    // and matched by namespaces/excludedNamespaces on its own name (Gatekeeper's rule).
     let ns_f: Vec<&Finding> = f
         .iter()
         .filter(|f| f.object.as_ref().is_some_and(|o| o.kind == "Namespace"))
@@ -416,8 +417,8 @@ fn gatekeeper_match_fields_and_actions() {
     assert_eq!(
         ns_rules,
         vec![
-            "K8sOwner/any-kind-apps",
             "K8sOwner/cluster-only",
+            "K8sOwner/in-prod",
             "K8sOwner/ns-selected"
         ]
     );
@@ -461,4 +462,36 @@ fn a_policy_error_on_one_object_is_a_finding_not_a_failed_scan() {
     assert_eq!(f[0].severity, Severity::Warning);
     assert!(set.rules().iter().any(|r| r.id == EVAL_ERROR));
     std::fs::remove_dir_all(d).ok();
+}
+
+/// The compiled library (bytecode VM) and the interpreter give the same findings.
+fn assert_compiled_matches_interpreter(docs: &[&str]) {
+    let set = PolicySet::load(&Options::default()).unwrap();
+    assert!(set.is_compiled(), "the built-in library compiles");
+    let targets: Vec<Target> = docs.iter().map(|d| target(d)).collect();
+    let key = |f: &Finding| format!("{} {} {}", f.rule, f.fingerprint, f.message);
+    let mut a: Vec<String> = set
+        .evaluate(&targets, "ns")
+        .unwrap()
+        .iter()
+        .map(key)
+        .collect();
+    let interp = set.clone().interpreted();
+    let mut b: Vec<String> = interp
+        .evaluate(&targets, "ns")
+        .unwrap()
+        .iter()
+        .map(key)
+        .collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn compiled_network_policy_partial_label_match() {
+    assert_compiled_matches_interpreter(&[
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\nspec:\n  podSelector:\n    matchLabels: {a: '1', b: x}\n",
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    metadata:\n      labels: {a: '1', b: y}\n    spec:\n      containers: [{name: c, image: i}]\n",
+    ]);
 }
