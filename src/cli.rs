@@ -4,6 +4,7 @@
 //! `run(&Args) -> Outcome` function; add a variant to [`Command`] and an arm in [`run`].
 
 pub mod docs;
+pub mod install;
 pub mod rules;
 pub mod scan;
 pub mod template;
@@ -29,6 +30,10 @@ pub enum Command {
     /// Scan charts or manifests: render, lint, values, policies, secrets; exit 1 on findings
     /// at or above --fail-on, 2 on usage or input errors.
     Scan(scan::ScanArgs),
+    /// Gate, then install a chart: server-side apply in helm's order, hooks, --wait, helm's
+    /// release record, rollback on failure. Exit 1 when the gate fails (cluster untouched),
+    /// 2 on usage or input errors, 3 when the install failed and was rolled back.
+    Install(install::InstallArgs),
     /// Render chart templates locally and print the manifests, byte-identical to `helm template`.
     Template(template::TemplateArgs),
     /// List every rule chartgate can report.
@@ -112,6 +117,7 @@ where
         Command::Explain(a) => rules::explain(a),
         Command::Policy(c) => rules::policy(c),
         Command::Template(a) => template::run(a),
+        Command::Install(a) => install::run(a),
         Command::BenchTemplate(a) => template::bench(a),
     }
 }

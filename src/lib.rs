@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod finding;
 pub mod gate;
+pub mod install;
 pub mod lint;
 pub mod policy;
 pub mod render;
