@@ -28,6 +28,7 @@ deny contains {"msg": msg, "path": ["spec", "podSelector"], "object": i} if {
 	sel := chart.as_obj(object.get(np.o, ["spec", "podSelector"], {}))
 	count(sel) > 0
 	not selects_some(np, sel)
+	not chart.operator_pods(chart.as_obj(object.get(sel, "matchLabels", {})), np.ns)
 	msg := sprintf("NetworkPolicy %q selects no pod template in the chart", [np.name])
 }
 

@@ -31,6 +31,8 @@ deny contains {"msg": msg, "path": ["spec", "selector"], "object": i} if {
 	count(sel) > 0
 	not object.get(s.o.spec, "type", "") == "ExternalName"
 	not selects_some(s, sel)
+	not chart.system_namespace(s.ns)
+	not chart.operator_pods(sel, s.ns)
 	msg := sprintf("Service %q selects %v, which matches no pod template in the chart", [s.name, sel])
 }
 

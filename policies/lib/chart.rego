@@ -57,7 +57,7 @@ selects_map(sel, labels) if {
 	is_object(sel)
 	count(sel) > 0
 	every k, v in sel {
-		has_pair(labels, k, v)
+		may_have_pair(labels, k, v)
 	}
 }
 
@@ -65,7 +65,7 @@ selects_map(sel, labels) if {
 selects(sel, labels) if {
 	s := as_obj(sel)
 	every k, v in as_obj(object.get(s, "matchLabels", {})) {
-		has_pair(labels, k, v)
+		may_have_pair(labels, k, v)
 	}
 	every e in k8s.iter(object.get(s, "matchExpressions", [])) {
 		expression_holds(e, labels)
@@ -100,3 +100,49 @@ expression_holds(e, labels) if {
 has_label(labels, k) if {
 	_ = labels[k]
 }
+
+# Pod labels that controllers add themselves, so no template shows them: a selector may
+# use them (e.g. one Service per StatefulSet pod by `statefulset.kubernetes.io/pod-name`).
+controller_assigned(k) if k in {
+	"statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index",
+	"controller-revision-hash", "pod-template-hash", "job-name", "controller-uid",
+	"batch.kubernetes.io/job-name", "batch.kubernetes.io/controller-uid",
+	"batch.kubernetes.io/job-completion-index",
+}
+
+# A selector pair a pod of the workload has, or may get from its controller.
+may_have_pair(labels, k, v) if has_pair(labels, k, v)
+
+may_have_pair(_, k, _) if controller_assigned(k)
+
+# Objects of API groups Kubernetes does not serve itself: an operator's custom resources.
+custom_resources := [x |
+	some x in objects
+	gv := object.get(x.o, "apiVersion", "")
+	is_string(gv)
+	contains(gv, "/")
+	group := split(gv, "/")[0]
+	not builtin_group(group)
+]
+
+builtin_group(g) if not contains(g, ".")
+
+builtin_group(g) if endswith(g, ".k8s.io")
+
+# The selector may pick pods an operator creates from one of the chart's custom resources in
+# namespace `ns`: operators label their pods with the resource's name or with its kind in
+# lower case (Prometheus → `app.kubernetes.io/name: prometheus`, VMAgent → `vmagent`).
+operator_pods(sel, ns) if {
+	some cr in custom_resources
+	cr.ns == ns
+	some v in sel
+	operator_value(cr, v)
+}
+
+operator_value(cr, v) if v == cr.name
+
+operator_value(cr, v) if v == lower(cr.kind)
+
+# A namespace for the cluster's own components: a chart's Service there (scraping
+# kube-scheduler, coredns, …) selects pods the chart does not render.
+system_namespace(ns) if ns in {"kube-system"}
