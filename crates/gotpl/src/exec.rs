@@ -174,7 +174,14 @@ impl<'t, 's> Exec<'t, 's> {
             iface: false,
         };
         match self.walk_list(&dot, &tree.root, &mut out) {
-            Ok(()) | Err(Flow::Break) | Err(Flow::Continue) => Ok(out),
+            // Go's output is bytes: non-UTF-8 bytes printed by different actions may join into
+            // valid text, which `include`/`tpl` callers must see as text (value.rs).
+            Ok(()) | Err(Flow::Break) | Err(Flow::Continue) => {
+                if crate::value::has_raw_bytes(&out) {
+                    out = crate::value::go_canonical(&out).into_owned();
+                }
+                Ok(out)
+            }
             Err(Flow::Err(e)) => Err(e),
         }
     }

@@ -5,7 +5,7 @@
 //! width/precision (also `*` and `[n]` argument indexes), element-wise formatting of slices and
 //! maps, and the `%!verb(type=value)` / `%!(EXTRA …)` / `%!d(MISSING)` error forms.
 
-use crate::value::{ElemType, Value};
+use crate::value::{go_bytes, go_canonical, go_runes, go_string, has_raw_bytes, ElemType, Value};
 
 /// Nesting limit for printing: maps can be made cyclic with `set`, Go would overflow its stack.
 const MAX_DEPTH: usize = 200;
@@ -36,7 +36,7 @@ pub fn sprint(args: &[Value]) -> String {
         p.print_arg(a, 'v');
         prev_string = is_string;
     }
-    p.buf
+    p.finish()
 }
 
 /// Go's `fmt.Sprintln(args...)`: always spaces, then a newline.
@@ -50,14 +50,14 @@ pub fn sprintln(args: &[Value]) -> String {
         p.print_arg(a, 'v');
     }
     p.buf.push('\n');
-    p.buf
+    p.finish()
 }
 
 /// Go's `fmt.Sprintf(format, args...)`, including the `%!verb(type=value)` error forms.
 pub fn sprintf(format: &str, args: &[Value]) -> String {
     let mut p = Printer::default();
     p.do_printf(format, args);
-    p.buf
+    p.finish()
 }
 
 /// `fmt.Sprintf("%q", s)`: Go's `strconv.Quote`.
@@ -92,6 +92,16 @@ struct Printer {
 }
 
 impl Printer {
+    /// The output; non-UTF-8 bytes from different operands that now form a valid sequence
+    /// become text again (Go's result is just the concatenated bytes).
+    fn finish(self) -> String {
+        if has_raw_bytes(&self.buf) {
+            go_canonical(&self.buf).into_owned()
+        } else {
+            self.buf
+        }
+    }
+
     // ---- padding -------------------------------------------------------------------------
 
     fn write_padding(&mut self, n: usize) {
@@ -352,6 +362,11 @@ impl Printer {
             Value::Str(s) => self.fmt_string(s, verb, v, depth),
             Value::Bytes(b) => self.fmt_bytes(b, verb, depth),
             Value::List(l) => {
+                if self.f.sharp_v && l.nil {
+                    self.buf.push_str(l.elem.go_name());
+                    self.buf.push_str("(nil)");
+                    return;
+                }
                 if self.f.sharp_v {
                     self.buf.push_str(l.elem.go_name());
                     self.buf.push('{');
@@ -410,8 +425,8 @@ impl Printer {
         match verb {
             'v' if self.f.sharp_v => self.fmt_q(s),
             'v' | 's' => self.fmt_s(s),
-            'x' => self.fmt_sx(s.as_bytes(), b"0123456789abcdefx"),
-            'X' => self.fmt_sx(s.as_bytes(), b"0123456789ABCDEFX"),
+            'x' => self.fmt_sx(&go_bytes(s), b"0123456789abcdefx"),
+            'X' => self.fmt_sx(&go_bytes(s), b"0123456789ABCDEFX"),
             'q' => self.fmt_q(s),
             _ => self.bad_verb(v, verb, depth + 1),
         }
@@ -447,13 +462,13 @@ impl Printer {
                 self.buf.push(']');
             }
             's' => {
-                let s = String::from_utf8_lossy(b).into_owned();
+                let s = go_string(b);
                 self.fmt_s(&s);
             }
             'x' => self.fmt_sx(b, b"0123456789abcdefx"),
             'X' => self.fmt_sx(b, b"0123456789ABCDEFX"),
             'q' => {
-                let s = String::from_utf8_lossy(b).into_owned();
+                let s = go_string(b);
                 self.fmt_q(&s);
             }
             _ => {
@@ -546,7 +561,8 @@ impl Printer {
             'X' => self.fmt_int_base(u, 16, signed, verb, true),
             'c' => {
                 let c = rune_of(u);
-                let s = c.to_string();
+                // A real escape character is stored as its UTF-8 bytes (see value.rs).
+                let s = go_string(c.encode_utf8(&mut [0u8; 4]).as_bytes()).into_owned();
                 self.pad(&s);
             }
             'q' => {
@@ -1072,15 +1088,31 @@ pub fn is_print(c: char) -> bool {
 }
 
 fn can_backquote(s: &str) -> bool {
-    s.chars()
-        .all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c < ' ' || c == '\u{7f}')))
+    // Go's strconv.CanBackquote refuses bytes that are not UTF-8.
+    !has_raw_bytes(s)
+        && s.chars()
+            .all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c < ' ' || c == '\u{7f}')))
 }
 
 /// Go's `strconv.Quote` (`quote` = '"') / `QuoteRune` (`quote` = '\''), `ascii` for `%+q`.
 fn quote_with(s: &str, quote: char, ascii: bool) -> String {
+    // A string is quoted from its Go bytes; a rune literal (`'`) holds one real character.
+    let bytes = if quote == '"' && has_raw_bytes(s) {
+        go_bytes(s)
+    } else {
+        std::borrow::Cow::Borrowed(s.as_bytes())
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
-    for c in s.chars() {
+    for r in go_runes(&bytes) {
+        let c = match r {
+            Ok(c) => c,
+            // A byte that is not UTF-8: Go writes `\xNN`.
+            Err(b) => {
+                out.push_str(&format!("\\x{b:02x}"));
+                continue;
+            }
+        };
         if c == quote || c == '\\' {
             out.push('\\');
             out.push(c);
@@ -1173,6 +1205,21 @@ mod tests {
         for (x, want) in cases {
             assert_eq!(format_value(&f(x)), want, "{x}");
         }
+    }
+
+    #[test]
+    fn strings_with_bytes_that_are_not_utf8() {
+        // Expectations printed by helm v4.1.4 (tests/conformance/cases/gobytes.txt).
+        let x = Value::from_go_bytes(b"h\xc3");
+        let out = sprintf("%q %+q %#q %x %X % x %#x", &vec![x.clone(); 7]);
+        assert_eq!(out, r#""h\xc3" "h\xc3" "h\xc3" 68c3 68C3 68 c3 0x68c3"#);
+        let out = sprintf("|%5s|%-4s|%.1s|", &vec![x.clone(); 3]);
+        assert_eq!(quote(&out), r#""|   h\xc3|h\xc3  |h|""#);
+        // Bytes from two operands that join into "é" print as text again.
+        let tail = Value::from_go_bytes(b"\xa9");
+        assert_eq!(sprintf("%s%s", &[x.clone(), tail]), "h\u{e9}");
+        assert_eq!(sprintf("%c%c", &[i(104), i(195)]), "h\u{c3}");
+        assert_eq!(quote(&sprint(&[Value::list(vec![x])])), r#""[h\xc3]""#);
     }
 
     #[test]

@@ -154,12 +154,13 @@ fn encode(v: &Value, out: &mut String, html: bool, depth: usize) -> Result<(), S
             let _ = write!(out, "{u}");
         }
         Value::Float(f) => out.push_str(&format_json_float(*f)?),
-        Value::Str(s) => encode_str(s.as_bytes(), out, html),
+        Value::Str(s) => encode_str(&crate::value::go_bytes(s), out, html),
         Value::Bytes(b) => {
             out.push('"');
             out.push_str(&base64::engine::general_purpose::STANDARD.encode(b));
             out.push('"');
         }
+        Value::List(l) if l.nil => out.push_str("null"),
         Value::List(l) => {
             out.push('[');
             for (i, item) in l.items.iter().enumerate() {
@@ -178,7 +179,7 @@ fn encode(v: &Value, out: &mut String, html: bool, depth: usize) -> Result<(), S
                 if i > 0 {
                     out.push(',');
                 }
-                encode_str(k.as_bytes(), out, html);
+                encode_str(&crate::value::go_bytes(k), out, html);
                 out.push(':');
                 encode(item, out, html, depth + 1)?;
             }
@@ -219,7 +220,7 @@ pub(crate) fn encode_str(s: &[u8], out: &mut String, html: bool) {
                 if c == '\u{2028}' || c == '\u{2029}' {
                     let _ = write!(out, "\\u{:04x}", c as u32);
                 } else {
-                    out.push(c);
+                    crate::value::push_go_char(out, c);
                 }
                 i += w;
             }
@@ -603,8 +604,9 @@ impl Parser<'_> {
                             } else {
                                 char::from_u32(u).unwrap_or('\u{fffd}')
                             };
-                            let mut buf = [0u8; 4];
-                            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                            let mut one = String::new();
+                            crate::value::push_go_char(&mut one, c);
+                            out.extend_from_slice(one.as_bytes());
                         }
                         _ => {
                             self.i -= 1;
@@ -619,7 +621,9 @@ impl Parser<'_> {
                 }
             }
         }
-        Ok(String::from_utf8_lossy(&out).into_owned())
+        // Go's decoder turns each byte that is not UTF-8 into U+FFFD.
+        let s = String::from_utf8_lossy(&out);
+        Ok(crate::value::go_lossy(&s).into_owned())
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {

@@ -6,6 +6,7 @@
 //! as with Go maps. A render is single-threaded, so `Rc` is enough; parsed templates never hold
 //! a `Value` and stay `Send + Sync`.
 
+use std::borrow::Cow;
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -44,6 +45,9 @@ impl ElemType {
 pub struct List {
     pub elem: ElemType,
     pub items: Rc<Vec<Value>>,
+    /// A nil slice (sprig's `var res []interface{}` with nothing appended): empty, but JSON
+    /// and `toYaml` write `null` and `%#v` says `(nil)`.
+    pub nil: bool,
 }
 
 /// The Go type of a map: most are `map[string]interface {}`; a few functions return
@@ -217,20 +221,23 @@ impl Value {
         Value::Str(Rc::from(s.as_ref()))
     }
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(List {
-            elem: ElemType::Any,
-            items: Rc::new(items),
-        })
+        Value::typed_list(ElemType::Any, items)
     }
     pub fn str_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
-        Value::List(List {
-            elem: ElemType::Str,
-            items: Rc::new(items.into_iter().map(Value::str).collect()),
-        })
+        Value::typed_list(ElemType::Str, items.into_iter().map(Value::str).collect())
     }
     pub fn typed_list(elem: ElemType, items: Vec<Value>) -> Value {
         Value::List(List {
             elem,
+            items: Rc::new(items),
+            nil: false,
+        })
+    }
+    /// Go's way of building a slice by appending to a nil one: nil when nothing was appended.
+    pub fn appended_list(elem: ElemType, items: Vec<Value>) -> Value {
+        Value::List(List {
+            elem,
+            nil: items.is_empty(),
             items: Rc::new(items),
         })
     }
@@ -243,6 +250,10 @@ impl Value {
 
     pub fn is_nil(&self) -> bool {
         matches!(self, Value::Nil)
+    }
+    /// The Go string made of `bytes` (see [`go_string`]).
+    pub fn from_go_bytes(bytes: &[u8]) -> Value {
+        Value::str(go_string(bytes))
     }
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -339,6 +350,7 @@ impl Value {
             Value::List(l) => Value::List(List {
                 elem: l.elem,
                 items: Rc::new(l.items.iter().map(Value::deep_copy).collect()),
+                nil: l.nil,
             }),
             v => v.clone(),
         }
@@ -387,5 +399,324 @@ impl fmt::Debug for Value {
             Value::Map(m) => f.debug_map().entries(m.borrow().iter()).finish(),
             Value::Object(o) => write!(f, "{}", o.type_name()),
         }
+    }
+}
+
+// ---- Go strings that are not valid UTF-8 ----------------------------------------------------
+//
+// A Go string is any byte sequence (`b64dec`, `trunc` cutting a multi-byte rune, `.Files.Get` of a
+// binary file); ours is `Rc<str>`. Each byte that is not part of valid UTF-8 (always 0x80..=0xFF)
+// is stored as the code point U+10FF00 + byte, i.e. U+10FF80..=U+10FFFF (the end of plane 16,
+// private use; in UTF-8 `F4 8F BE|BF xx`). Valid text, the hot path, is stored unchanged and every
+// check below starts with a scan for the byte 0xF4, which only 4-byte sequences of planes 16+
+// contain. Byte-level boundaries decode with [`go_bytes`] (output writer, `len`, `%q`, `%x`,
+// `b64enc`, hashes, comparisons…); anything that makes a string from bytes uses [`go_string`].
+//
+// Confusion with a real U+10FF80..=U+10FFFF: [`go_string`] stores such a character (valid UTF-8
+// in the bytes) as its four bytes, each escaped, so bytes -> string -> bytes is exact for every
+// input; chart files reach the engine through it. Only a character written as an escape in a
+// quoted literal (`"\U0010FF80"` in a template, YAML or JSON) stays a single code point and is
+// then read as the raw byte 0x80: Go would emit `F4 8F BE 80`.
+
+const RAW_BASE: u32 = 0x10FF00;
+
+/// The character standing for the non-UTF-8 byte `b` (0x80..=0xFF).
+#[inline]
+pub fn raw_char(b: u8) -> char {
+    char::from_u32(RAW_BASE + u32::from(b)).unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+/// The byte a character stands for, if it is one of the escape characters.
+#[inline]
+pub fn raw_byte(c: char) -> Option<u8> {
+    let u = c as u32;
+    (u >= RAW_BASE + 0x80).then(|| (u - RAW_BASE) as u8)
+}
+
+/// True when `s` holds bytes that are not valid UTF-8 (escape characters).
+#[inline]
+pub fn has_raw_bytes(s: &str) -> bool {
+    let b = s.as_bytes();
+    // ASCII (most strings) is checked a word at a time; an escape is 4 bytes long.
+    if b.len() < 4 || b.is_ascii() || !b.contains(&0xF4) {
+        return false;
+    }
+    b.windows(3)
+        .any(|w| w[0] == 0xF4 && w[1] == 0x8F && (w[2] == 0xBE || w[2] == 0xBF))
+}
+
+/// The Go string made of `bytes` (Go's `string(b)`), in our representation.
+pub fn go_string(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) if !bytes.contains(&0xF4) => Cow::Borrowed(s),
+        _ => Cow::Owned(go_string_slow(bytes)),
+    }
+}
+
+fn go_string_slow(mut b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len() + 8);
+    // Valid text; a real escape character is stored as its escaped bytes so it reads back exact.
+    let push_valid = |out: &mut String, s: &str| {
+        for c in s.chars() {
+            if raw_byte(c).is_some() {
+                let mut buf = [0u8; 4];
+                for &x in c.encode_utf8(&mut buf).as_bytes() {
+                    out.push(raw_char(x));
+                }
+            } else {
+                out.push(c);
+            }
+        }
+    };
+    loop {
+        match std::str::from_utf8(b) {
+            Ok(s) => {
+                push_valid(&mut out, s);
+                return out;
+            }
+            Err(e) => {
+                let (valid, rest) = b.split_at(e.valid_up_to());
+                push_valid(&mut out, std::str::from_utf8(valid).unwrap_or_default());
+                // Go decodes every byte of an invalid sequence as its own error rune.
+                let n = e.error_len().unwrap_or(rest.len()).min(rest.len());
+                for &x in &rest[..n] {
+                    out.push(raw_char(x));
+                }
+                b = &rest[n..];
+            }
+        }
+    }
+}
+
+/// The bytes of the Go string `s` stands for.
+pub fn go_bytes(s: &str) -> Cow<'_, [u8]> {
+    if !has_raw_bytes(s) {
+        return Cow::Borrowed(s.as_bytes());
+    }
+    let mut v = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        match raw_byte(c) {
+            Some(b) => v.push(b),
+            None => v.extend_from_slice(c.encode_utf8(&mut [0u8; 4]).as_bytes()),
+        }
+    }
+    Cow::Owned(v)
+}
+
+/// Go's `len(s)`: the byte count.
+pub fn go_len(s: &str) -> usize {
+    if !has_raw_bytes(s) {
+        return s.len();
+    }
+    s.chars()
+        .map(|c| {
+            if raw_byte(c).is_some() {
+                1
+            } else {
+                c.len_utf8()
+            }
+        })
+        .sum()
+}
+
+/// `s` with raw bytes that now form valid UTF-8 (after concatenation) turned back into text,
+/// so rune-level functions see what Go sees.
+pub fn go_canonical(s: &str) -> Cow<'_, str> {
+    if !has_raw_bytes(s) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(go_string(&go_bytes(s)).into_owned())
+}
+
+/// `s` with each byte that is not UTF-8 replaced by U+FFFD, as Go's `encoding/json` (and so
+/// helm's `toJson`/`toYaml`) and `[]rune(s)` do: one per byte.
+pub fn go_lossy(s: &str) -> Cow<'_, str> {
+    if !has_raw_bytes(s) {
+        return Cow::Borrowed(s);
+    }
+    let b = go_bytes(s);
+    let mut out = String::with_capacity(s.len());
+    for r in go_runes(&b) {
+        match r {
+            Ok(c) => push_go_char(&mut out, c),
+            Err(_) => out.push(char::REPLACEMENT_CHARACTER),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Appends the character `c` decoded from Go bytes: a real U+10FF80..=U+10FFFF is stored as its
+/// four escaped bytes, so it is not read back as one raw byte.
+pub fn push_go_char(out: &mut String, c: char) {
+    if raw_byte(c).is_some() {
+        for &x in c.encode_utf8(&mut [0u8; 4]).as_bytes() {
+            out.push(raw_char(x));
+        }
+    } else {
+        out.push(c);
+    }
+}
+
+/// Go's rune decoding of a byte string (`for _, r := range s`, `utf8.DecodeRune`): `Ok(rune)`
+/// for each valid sequence, `Err(byte)` for each byte that is not part of one.
+pub fn go_runes(b: &[u8]) -> GoRunes<'_> {
+    GoRunes(b)
+}
+
+/// The iterator of [`go_runes`].
+pub struct GoRunes<'a>(&'a [u8]);
+
+impl Iterator for GoRunes<'_> {
+    type Item = Result<char, u8>;
+    fn next(&mut self) -> Option<Result<char, u8>> {
+        let b = self.0;
+        let first = *b.first()?;
+        let w = match first {
+            0x00..=0x7F => {
+                self.0 = &b[1..];
+                return Some(Ok(char::from(first)));
+            }
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => 0,
+        };
+        if w > 0 && b.len() >= w {
+            if let Some(c) = std::str::from_utf8(&b[..w])
+                .ok()
+                .and_then(|s| s.chars().next())
+            {
+                self.0 = &b[w..];
+                return Some(Ok(c));
+            }
+        }
+        self.0 = &b[1..];
+        Some(Err(first))
+    }
+}
+
+/// Compares two Go strings byte-wise (Go's `==`, `<` on strings).
+pub fn go_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if has_raw_bytes(a) || has_raw_bytes(b) {
+        go_bytes(a).cmp(&go_bytes(b))
+    } else {
+        a.cmp(b)
+    }
+}
+
+/// Go's `==` on two strings.
+pub fn go_eq(a: &str, b: &str) -> bool {
+    a == b || ((has_raw_bytes(a) || has_raw_bytes(b)) && go_bytes(a) == go_bytes(b))
+}
+
+/// What go-yaml's reader reports for `s` (as bytes) when it is not UTF-8, e.g. `invalid
+/// trailing UTF-8 octet`; None when the bytes are valid UTF-8.
+pub fn go_yaml_utf8_error(s: &str) -> Option<&'static str> {
+    if !has_raw_bytes(s) {
+        return None;
+    }
+    let b = go_bytes(s);
+    let mut i = 0;
+    while i < b.len() {
+        let lead = b[i];
+        let width = match lead {
+            0x00..=0x7F => 1,
+            _ if lead & 0xE0 == 0xC0 => 2,
+            _ if lead & 0xF0 == 0xE0 => 3,
+            _ if lead & 0xF8 == 0xF0 => 4,
+            _ => return Some("invalid leading UTF-8 octet"),
+        };
+        if i + width > b.len() {
+            return Some("incomplete UTF-8 octet sequence");
+        }
+        let mut value = u32::from(lead)
+            & match width {
+                1 => 0x7F,
+                2 => 0x1F,
+                3 => 0x0F,
+                _ => 0x07,
+            };
+        for &t in &b[i + 1..i + width] {
+            if t & 0xC0 != 0x80 {
+                return Some("invalid trailing UTF-8 octet");
+            }
+            value = (value << 6) | u32::from(t & 0x3F);
+        }
+        let min = [0, 0, 0x80, 0x800, 0x10000][width];
+        if value < min {
+            return Some("invalid length of a UTF-8 sequence");
+        }
+        if (0xD800..=0xDFFF).contains(&value) || value > 0x10FFFF {
+            return Some("invalid Unicode character");
+        }
+        i += width;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_strings_round_trip_bytes() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"plain",
+            "h\u{e9}llo".as_bytes(),
+            b"h\xc3",
+            b"\xe2\x82A\xff\x80",
+            // A real U+10FF80 (valid UTF-8) next to invalid bytes.
+            b"\xf4\x8f\xbe\x80\xc3",
+            b"\xf4\x8f\xbe",
+        ];
+        for &b in cases {
+            let s = go_string(b);
+            assert_eq!(&*go_bytes(&s), b, "{b:?}");
+            assert_eq!(go_len(&s), b.len());
+        }
+        assert!(matches!(go_string(b"h\xc3\xa9"), Cow::Borrowed("h\u{e9}")));
+        assert_eq!(go_string(b"h\xc3"), "h\u{10FFC3}");
+        assert_eq!(go_string(b"\xe2\x82A").chars().count(), 3);
+        // A real escape character is stored as its four bytes.
+        assert_eq!(go_string("\u{10FF80}".as_bytes()).chars().count(), 4);
+        assert!(!has_raw_bytes("h\u{e9}\u{10FF7F}\u{100000}"));
+    }
+
+    #[test]
+    fn canonical_lossy_and_compare() {
+        let h = go_string(b"h\xc3").into_owned();
+        let tail = go_string(b"\xa9llo").into_owned();
+        assert_eq!(go_canonical(&(h.clone() + &tail)), "h\u{e9}llo");
+        assert_eq!(go_lossy(&h), "h\u{fffd}");
+        assert_eq!(go_lossy(&go_string(b"\xe2\x82")), "\u{fffd}\u{fffd}");
+        // A real U+10FF80 from bytes survives as text (its escaped bytes), not as U+FFFD.
+        let real = go_string(b"\xf4\x8f\xbe\x80\xff");
+        assert_eq!(
+            &*go_bytes(&go_lossy(&real)),
+            b"\xf4\x8f\xbe\x80\xef\xbf\xbd"
+        );
+        let runes: Vec<_> = go_runes(b"a\xc3\xa9\xe2\x82").collect();
+        assert_eq!(runes, vec![Ok('a'), Ok('\u{e9}'), Err(0xe2), Err(0x82)]);
+        // Go compares bytes: "h\xc3" < "hé" (a prefix), though U+10FFC3 > U+E9.
+        assert_eq!(go_cmp(&h, "h\u{e9}"), std::cmp::Ordering::Less);
+        assert_eq!(go_cmp(&h, &go_string(b"h\xc3")), std::cmp::Ordering::Equal);
+        // Bytes that join into "é" equal the text "é", whichever way they are stored.
+        let joined = h.clone() + &tail;
+        assert!(go_eq(&joined, "h\u{e9}llo") && !go_eq(&h, "h"));
+    }
+
+    #[test]
+    fn yaml_reader_errors_like_go_yaml() {
+        let e = |b: &[u8]| go_yaml_utf8_error(&go_string(b));
+        assert_eq!(e(b"a: h\xc3\n"), Some("invalid trailing UTF-8 octet"));
+        assert_eq!(e(b"a: h\xc3"), Some("incomplete UTF-8 octet sequence"));
+        assert_eq!(e(b"a: \x80"), Some("invalid leading UTF-8 octet"));
+        assert_eq!(
+            e(b"a: \xc0\x80"),
+            Some("invalid length of a UTF-8 sequence")
+        );
+        assert_eq!(e(b"a: \xed\xa0\x80"), Some("invalid Unicode character"));
+        assert_eq!(e("a: h\u{e9}".as_bytes()), None);
     }
 }

@@ -60,7 +60,7 @@ fn plain(v: &Value) -> Value {
 
 fn len(_: &mut dyn Host, a: &[Value]) -> R {
     let n = match plain(&a[0]) {
-        Value::Str(s) => s.len(),
+        Value::Str(s) => crate::value::go_len(&s),
         Value::Bytes(b) => b.len(),
         Value::List(l) => l.items.len(),
         Value::Map(m) => m.len(),
@@ -116,8 +116,9 @@ fn index(_: &mut dyn Host, a: &[Value]) -> R {
                 }
             }
             Value::Str(s) => {
-                let x = index_arg(ix, s.len())?;
-                match s.as_bytes().get(x) {
+                let b = crate::value::go_bytes(s);
+                let x = index_arg(ix, b.len())?;
+                match b.get(x) {
                     Some(v) => Value::Uint(*v as u64),
                     None => return Err("reflect: string index out of range".into()),
                 }
@@ -226,7 +227,7 @@ fn eq_values(a1: &Value, rest: &[Value]) -> Result<bool, String> {
                 Kind::Bool => a1.truthy() == a.truthy(),
                 Kind::Float => as_f(a1) == as_f(a),
                 Kind::Int => as_i(a1) == as_i(a),
-                Kind::Str => as_s(a1) == as_s(a),
+                Kind::Str => crate::value::go_eq(as_s(a1), as_s(a)),
                 Kind::Uint => as_u(a1) == as_u(a),
                 Kind::Invalid => {
                     let (n1, n2) = (a1.is_nil(), a.is_nil());
@@ -293,7 +294,7 @@ fn lt_values(a1: &Value, a2: &Value) -> Result<bool, String> {
         Kind::Bool | Kind::Invalid => Err("invalid type for comparison".into()),
         Kind::Float => Ok(as_f(a1) < as_f(a2)),
         Kind::Int => Ok(as_i(a1) < as_i(a2)),
-        Kind::Str => Ok(as_s(a1) < as_s(a2)),
+        Kind::Str => Ok(crate::value::go_cmp(as_s(a1), as_s(a2)).is_lt()),
         Kind::Uint => Ok(as_u(a1) < as_u(a2)),
     }
 }
@@ -393,7 +394,7 @@ pub fn js_escape(s: &str) -> String {
 /// Go's `url.QueryEscape`.
 pub fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
+    for &b in crate::value::go_bytes(s).iter() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 out.push(b as char)
@@ -428,6 +429,24 @@ fn call(_: &mut dyn Host, a: &[Value]) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_compare_and_count_bytes() {
+        let x = Value::from_go_bytes(b"h\xc3");
+        let h = &mut crate::funcs::c_testutil::TestHost::default();
+        assert!(matches!(
+            len(h, std::slice::from_ref(&x)),
+            Ok(Value::Int(2))
+        ));
+        assert!(matches!(
+            index(h, &[x.clone(), Value::Int(1)]),
+            Ok(Value::Uint(195))
+        ));
+        assert_eq!(eq_values(&x, &[Value::from_go_bytes(b"h\xc3")]), Ok(true));
+        // Go compares bytes: "h\xc3" < "hé".
+        assert_eq!(lt_values(&x, &Value::str("h\u{e9}")), Ok(true));
+        assert_eq!(query_escape(x.as_str().unwrap_or_default()), "h%C3");
+    }
 
     #[test]
     fn comparisons_follow_go_kinds() {

@@ -194,7 +194,8 @@ pub fn to_float64(v: &Value) -> f64 {
 pub fn strval(v: &Value) -> String {
     match v {
         Value::Str(s) => s.to_string(),
-        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        // Go's string([]byte): the bytes as they are.
+        Value::Bytes(b) => crate::value::go_string(b).into_owned(),
         Value::Object(o) => o.print(),
         other => format_value(other),
     }

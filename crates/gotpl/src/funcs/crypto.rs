@@ -6,7 +6,7 @@
 
 use crate::func::{FuncDef, Host};
 use crate::funcs::encoding::{b64_decode, b64_encode};
-use crate::value::Value;
+use crate::value::{go_bytes, Value};
 use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt};
 use hmac::{Hmac, KeyInit as _, Mac};
 use sha1::Sha1;
@@ -77,24 +77,29 @@ fn int(v: &Value) -> i64 {
     }
 }
 
+/// The Go string argument's bytes (non-UTF-8 bytes included).
+fn b(v: &Value) -> std::borrow::Cow<'_, [u8]> {
+    go_bytes(s(v))
+}
+
 fn sha1sum(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::str(hex(&Sha1::digest(s(&a[0]).as_bytes()))))
+    Ok(Value::str(hex(&Sha1::digest(b(&a[0])))))
 }
 
 fn sha256sum(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::str(hex(&Sha256::digest(s(&a[0]).as_bytes()))))
+    Ok(Value::str(hex(&Sha256::digest(b(&a[0])))))
 }
 
 fn sha512sum(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::str(hex(&Sha512::digest(s(&a[0]).as_bytes()))))
+    Ok(Value::str(hex(&Sha512::digest(b(&a[0])))))
 }
 
 fn adler32sum(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::str(adler32(s(&a[0]).as_bytes()).to_string()))
+    Ok(Value::str(adler32(&b(&a[0])).to_string()))
 }
 
 /// bcrypt at Go's DefaultCost (10), `$2a$` prefix, salt from the host rng.
-pub fn bcrypt_hash(h: &mut dyn Host, password: &str) -> String {
+pub fn bcrypt_hash(h: &mut dyn Host, password: &[u8]) -> String {
     let mut salt = [0u8; 16];
     salt.copy_from_slice(&rand_bytes(h, 16));
     // Go's bcrypt rejects passwords over 72 bytes; sprig returns the error text.
@@ -102,14 +107,14 @@ pub fn bcrypt_hash(h: &mut dyn Host, password: &str) -> String {
         return "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes"
             .into();
     }
-    match bcrypt::hash_with_salt(password.as_bytes(), 10, salt) {
+    match bcrypt::hash_with_salt(password, 10, salt) {
         Ok(p) => p.format_for_version(bcrypt::Version::TwoA),
         Err(e) => format!("failed to encrypt string with bcrypt: {e}"),
     }
 }
 
 fn f_bcrypt(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::str(bcrypt_hash(h, s(&a[0]))))
+    Ok(Value::str(bcrypt_hash(h, &b(&a[0]))))
 }
 
 fn htpasswd(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
@@ -117,7 +122,7 @@ fn htpasswd(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     if user.contains(':') {
         return Ok(Value::str(format!("invalid username: {user}")));
     }
-    Ok(Value::str(format!("{user}:{}", bcrypt_hash(h, s(&a[1])))))
+    Ok(Value::str(format!("{user}:{}", bcrypt_hash(h, &b(&a[1])))))
 }
 
 fn rand_bytes_fn(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
@@ -167,7 +172,13 @@ fn uuidv4(h: &mut dyn Host, _: &[Value]) -> Result<Value, String> {
 }
 
 /// The Master Password algorithm (templates and character classes of sprig's derivePassword).
-pub fn derive_password(counter: u32, kind: &str, password: &str, user: &str, site: &str) -> String {
+pub fn derive_password(
+    counter: u32,
+    kind: &str,
+    password: &[u8],
+    user: &[u8],
+    site: &[u8],
+) -> String {
     const SEED: &str = "com.lyndir.masterpassword";
     let templates: &[&str] = match kind {
         "maximum" => &["anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"],
@@ -215,17 +226,17 @@ pub fn derive_password(counter: u32, kind: &str, password: &str, user: &str, sit
     };
     let mut salt = SEED.as_bytes().to_vec();
     salt.extend_from_slice(&(user.len() as u32).to_be_bytes());
-    salt.extend_from_slice(user.as_bytes());
+    salt.extend_from_slice(user);
     let mut key = [0u8; 64];
     let ok = scrypt::Params::new(15, 8, 2)
         .ok()
-        .and_then(|p| scrypt::scrypt(password.as_bytes(), &salt, &p, &mut key).ok());
+        .and_then(|p| scrypt::scrypt(password, &salt, &p, &mut key).ok());
     if ok.is_none() {
         return "failed to derive password: invalid scrypt parameters".into();
     }
     let mut msg = SEED.as_bytes().to_vec();
     msg.extend_from_slice(&(site.len() as u32).to_be_bytes());
-    msg.extend_from_slice(site.as_bytes());
+    msg.extend_from_slice(site);
     msg.extend_from_slice(&counter.to_be_bytes());
     let Ok(mut mac) = <Hmac<Sha256>>::new_from_slice(&key) else {
         return "failed to derive password: bad key".into();
@@ -246,27 +257,27 @@ fn f_derive_password(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     Ok(Value::str(derive_password(
         int(&a[0]) as u32,
         s(&a[1]),
-        s(&a[2]),
-        s(&a[3]),
-        s(&a[4]),
+        &b(&a[2]),
+        &b(&a[3]),
+        &b(&a[4]),
     )))
 }
 
-fn aes_key(password: &str) -> Option<aes::Aes256> {
+fn aes_key(password: &[u8]) -> Option<aes::Aes256> {
     let mut key = [0u8; 32];
-    let p = password.as_bytes();
+    let p = password;
     let n = p.len().min(32);
     key[..n].copy_from_slice(&p[..n]);
     aes::Aes256::new_from_slice(&key).ok()
 }
 
 /// AES-256-CBC with PKCS#7 padding; output is base64(iv || ciphertext), as sprig's encryptAES.
-pub fn encrypt_aes(h: &mut dyn Host, password: &str, plaintext: &str) -> Result<String, String> {
+pub fn encrypt_aes(h: &mut dyn Host, password: &[u8], plaintext: &[u8]) -> Result<String, String> {
     if plaintext.is_empty() {
         return Ok(String::new());
     }
     let cipher = aes_key(password).ok_or("crypto/aes: invalid key size")?;
-    let mut content = plaintext.as_bytes().to_vec();
+    let mut content = plaintext.to_vec();
     let pad = 16 - content.len() % 16;
     content.extend(std::iter::repeat_n(pad as u8, pad));
     let iv = rand_bytes(h, 16);
@@ -286,9 +297,9 @@ pub fn encrypt_aes(h: &mut dyn Host, password: &str, plaintext: &str) -> Result<
 }
 
 /// The inverse of [`encrypt_aes`]; errors are Go's texts.
-pub fn decrypt_aes(password: &str, crypt64: &str) -> Result<String, String> {
+pub fn decrypt_aes(password: &[u8], crypt64: &str) -> Result<Vec<u8>, String> {
     if crypt64.is_empty() {
-        return Ok(String::new());
+        return Ok(Vec::new());
     }
     let data = b64_decode(crypt64)?;
     let cipher = aes_key(password).ok_or("crypto/aes: invalid key size")?;
@@ -324,15 +335,15 @@ pub fn decrypt_aes(password: &str, crypt64: &str) -> Result<String, String> {
         ));
     }
     plain.truncate(plain.len() - pad);
-    Ok(String::from_utf8_lossy(&plain).into_owned())
+    Ok(plain)
 }
 
 fn f_encrypt_aes(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    encrypt_aes(h, s(&a[0]), s(&a[1])).map(Value::str)
+    encrypt_aes(h, &b(&a[0]), &b(&a[1])).map(Value::str)
 }
 
 fn f_decrypt_aes(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    decrypt_aes(s(&a[0]), s(&a[1])).map(Value::str)
+    decrypt_aes(&b(&a[0]), s(&a[1])).map(|p| Value::from_go_bytes(&p))
 }
 
 pub const FUNCS: &[FuncDef] = crate::funcs![
@@ -428,12 +439,15 @@ mod tests {
     #[test]
     fn aes_round_trip_and_helm_ciphertext() {
         let mut h = TestHost::default();
-        let c = encrypt_aes(&mut h, "key", "secret text").unwrap();
-        assert_eq!(decrypt_aes("key", &c).unwrap(), "secret text");
+        let c = encrypt_aes(&mut h, b"key", b"secret text").unwrap();
+        assert_eq!(decrypt_aes(b"key", &c).unwrap(), b"secret text");
         // A ciphertext produced by helm's encryptAES "key" "secret text".
-        assert_eq!(decrypt_aes("key", HELM_AES).unwrap(), "secret text");
+        assert_eq!(decrypt_aes(b"key", HELM_AES).unwrap(), b"secret text");
+        // Plaintext bytes that are not UTF-8 survive the round trip.
+        let c = encrypt_aes(&mut h, b"key", b"h\xc3").unwrap();
+        assert_eq!(decrypt_aes(b"key", &c).unwrap(), b"h\xc3");
         assert_eq!(
-            decrypt_aes("key", "YQ==").unwrap_err(),
+            decrypt_aes(b"key", "YQ==").unwrap_err(),
             "runtime error: slice bounds out of range [:16] with capacity 1"
         );
     }

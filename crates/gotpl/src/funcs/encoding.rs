@@ -6,7 +6,7 @@
 //! Go's error offsets. Like Go, `\r` and `\n` anywhere in the input are ignored.
 
 use crate::func::{FuncDef, Host};
-use crate::value::Value;
+use crate::value::{go_bytes, Value};
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -141,35 +141,32 @@ fn decode(src: &[u8], alphabet: &[u8], bits: u32) -> Result<Vec<u8>, usize> {
     }
 }
 
-/// Go's `string(bytes)` for display: invalid UTF-8 becomes U+FFFD (our strings are UTF-8).
-fn bytes_to_string(b: Vec<u8>) -> String {
-    String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 fn s(v: &Value) -> &str {
     v.as_str().unwrap_or_default()
 }
 
+/// A decoder's result: the Go string of the bytes (may hold non-UTF-8 bytes), or the error text.
+fn decoded(r: Result<Vec<u8>, String>) -> Value {
+    match r {
+        Ok(b) => Value::from_go_bytes(&b),
+        Err(e) => Value::from(e),
+    }
+}
+
 fn b64enc(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::str(b64_encode(s(&a[0]).as_bytes())))
+    Ok(Value::str(b64_encode(&go_bytes(s(&a[0])))))
 }
 
 fn b64dec(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::str(match b64_decode(s(&a[0])) {
-        Ok(b) => bytes_to_string(b),
-        Err(e) => e,
-    }))
+    Ok(decoded(b64_decode(s(&a[0]))))
 }
 
 fn b32enc(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::str(b32_encode(s(&a[0]).as_bytes())))
+    Ok(Value::str(b32_encode(&go_bytes(s(&a[0])))))
 }
 
 fn b32dec(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::str(match b32_decode(s(&a[0])) {
-        Ok(b) => bytes_to_string(b),
-        Err(e) => e,
-    }))
+    Ok(decoded(b32_decode(s(&a[0]))))
 }
 
 pub const FUNCS: &[FuncDef] = crate::funcs![
@@ -201,6 +198,16 @@ mod tests {
         assert_eq!(run("b64enc", "hello"), "aGVsbG8=");
         assert_eq!(run("b32enc", "hello"), "NBSWY3DP");
         assert_eq!(run("b32enc", "hi"), "NBUQ====");
+    }
+
+    #[test]
+    fn decoders_keep_bytes_that_are_not_utf8() {
+        // "aMM=" is "h\xc3": Go keeps the byte, and b64enc gives it back.
+        let v = run("b64dec", "aMM=");
+        assert_eq!(crate::value::go_len(&v), 2);
+        assert_eq!(run("b64enc", &v), "aMM=");
+        let v = run("b32dec", &run("b32enc", &v));
+        assert_eq!(run("b64enc", &v), "aMM=");
     }
 
     #[test]

@@ -84,7 +84,11 @@ fn first(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 
 fn rest(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let l = items_or(&a[0], |k| format!("Cannot find rest on type {k}"))?;
-    Ok(any_list(l.get(1..).unwrap_or_default().to_vec()))
+    // sprig returns nil for an empty list, a fresh (non-nil) slice otherwise.
+    if l.is_empty() {
+        return Ok(Value::appended_list(ElemType::Any, l));
+    }
+    Ok(any_list(l[1..].to_vec()))
 }
 
 fn last(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
@@ -94,7 +98,10 @@ fn last(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 
 fn initial(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let l = items_or(&a[0], |k| format!("Cannot find initial on type {k}"))?;
-    Ok(any_list(l[..l.len().saturating_sub(1)].to_vec()))
+    if l.is_empty() {
+        return Ok(Value::appended_list(ElemType::Any, l));
+    }
+    Ok(any_list(l[..l.len() - 1].to_vec()))
 }
 
 fn reverse(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
@@ -165,6 +172,7 @@ fn slice(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
         Value::List(orig) => Ok(Value::List(List {
             elem: orig.elem,
             items: Rc::new(part),
+            nil: false,
         })),
         Value::Bytes(_) => Ok(Value::Bytes(
             part.iter()
@@ -187,7 +195,7 @@ fn concat(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
             None => return Err(format!("Cannot concat type {} as list", v.kind_name())),
         }
     }
-    Ok(any_list(out))
+    Ok(Value::appended_list(ElemType::Any, out))
 }
 
 fn chunk(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {

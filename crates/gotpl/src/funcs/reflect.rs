@@ -34,6 +34,7 @@ fn deep_eq(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         (Value::List(x), Value::List(y)) => {
             x.elem == y.elem
+                && x.nil == y.nil
                 && x.items.len() == y.items.len()
                 && x.items
                     .iter()

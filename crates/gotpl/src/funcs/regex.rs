@@ -5,7 +5,7 @@
 //! expansion (`$1x` names group `1x`) is implemented by hand instead of the crate's.
 
 use crate::func::{FuncDef, Host};
-use crate::value::Value;
+use crate::value::{ElemType, Value};
 use regex::{Captures, Regex};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -741,7 +741,9 @@ fn must_regex_match(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 }
 
 fn find_all_with(re: Regex, a: &[Value]) -> Value {
-    Value::str_list(find_all(&re, s(&a[1]), int(&a[2])))
+    // Go's FindAllString returns nil when nothing matches.
+    let found = find_all(&re, s(&a[1]), int(&a[2]));
+    Value::appended_list(ElemType::Str, found.into_iter().map(Value::str).collect())
 }
 
 fn regex_find_all(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {

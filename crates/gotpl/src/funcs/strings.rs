@@ -6,7 +6,7 @@
 use super::conv::{strslice, strval};
 use crate::fmt::quote;
 use crate::func::{FuncDef, Host};
-use crate::value::{ElemType, Map, Value};
+use crate::value::{go_bytes, go_string, ElemType, Map, Value};
 
 /// Largest string a function may build (Go has no limit; we refuse instead of exhausting memory).
 const MAX_LEN: usize = 64 << 20;
@@ -66,6 +66,12 @@ fn arg_str(a: &[Value], i: usize) -> &str {
     a.get(i).and_then(Value::as_str).unwrap_or("")
 }
 
+/// A string argument as Go's rune loops and `[]rune(s)` see it: each byte that is not UTF-8
+/// reads as U+FFFD (so `upper`, `title`, `swapcase`… write U+FFFD for it, as helm does).
+fn arg_runes(a: &[Value], i: usize) -> std::borrow::Cow<'_, str> {
+    crate::value::go_lossy(arg_str(a, i))
+}
+
 fn arg_int(a: &[Value], i: usize) -> i64 {
     match a.get(i) {
         Some(Value::Int(n) | Value::Int64(n)) => *n,
@@ -78,9 +84,10 @@ fn s(x: impl Into<String>) -> Result<Value, String> {
     Ok(Value::from(x.into()))
 }
 
-/// A byte range of `s` as a string (Go slices bytes; we repair split UTF-8 sequences).
+/// A byte range of a Go string as a Go string: a cut through a multi-byte rune keeps the
+/// partial bytes, as Go's `s[i:j]` does.
 fn bytes_str(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    go_string(b).into_owned()
 }
 
 fn hello(_: &mut dyn Host, _: &[Value]) -> Result<Value, String> {
@@ -88,7 +95,7 @@ fn hello(_: &mut dyn Host, _: &[Value]) -> Result<Value, String> {
 }
 
 fn abbreviate_full(st: &str, mut offset: usize, max_width: usize) -> String {
-    let b = st.as_bytes();
+    let b = &*go_bytes(st);
     if b.is_empty() || b.len() <= max_width {
         return st.to_string();
     }
@@ -130,7 +137,7 @@ fn abbrevboth(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 
 fn trunc(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let c = arg_int(a, 0);
-    let b = arg_str(a, 1).as_bytes();
+    let b = &*go_bytes(arg_str(a, 1));
     let len = b.len() as i64;
     if c < 0 && len + c > 0 {
         return s(bytes_str(&b[(len + c) as usize..]));
@@ -155,11 +162,17 @@ fn trim(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 
 fn upper(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     // Go maps rune by rune with simple case mappings: "ß" stays "ß", no final-sigma rule.
-    s(arg_str(a, 0).chars().map(to_upper_char).collect::<String>())
+    s(arg_runes(a, 0)
+        .chars()
+        .map(to_upper_char)
+        .collect::<String>())
 }
 
 fn lower(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    s(arg_str(a, 0).chars().map(to_lower_char).collect::<String>())
+    s(arg_runes(a, 0)
+        .chars()
+        .map(to_lower_char)
+        .collect::<String>())
 }
 
 /// Unicode title case of one character (differs from upper case only for digraphs).
@@ -204,7 +217,7 @@ fn to_lower_char(c: char) -> char {
 fn title(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let mut out = String::new();
     let mut prev = ' ';
-    for c in arg_str(a, 0).chars() {
+    for c in arg_runes(a, 0).chars() {
         let sep = if c.is_ascii() {
             !(c.is_ascii_alphanumeric() || c == '_')
         } else {
@@ -228,7 +241,7 @@ fn title(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 fn untitle(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let mut out = String::new();
     let mut next = true;
-    for c in arg_str(a, 0).chars() {
+    for c in arg_runes(a, 0).chars() {
         if is_space(c) {
             next = true;
             out.push(c);
@@ -244,7 +257,7 @@ fn untitle(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 
 fn substr(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let (start, end) = (arg_int(a, 0), arg_int(a, 1));
-    let b = arg_str(a, 2).as_bytes();
+    let b = &*go_bytes(arg_str(a, 2));
     let len = b.len() as i64;
     let (lo, hi) = if start < 0 {
         (0, end)
@@ -300,10 +313,14 @@ fn trim_prefix(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 
 /// goutils `DeleteWhiteSpace` works on bytes, each kept byte becoming a rune: multi-byte
 /// characters come out as Latin-1 mojibake (helm prints "\u2003" as "\u00e2\u0080\u0083").
+/// When nothing is removed the string comes back unchanged.
 fn nospace(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    s(arg_str(a, 0)
-        .bytes()
-        .map(char::from)
+    let b = go_bytes(arg_str(a, 0));
+    if !b.iter().any(|&c| is_space(char::from(c))) {
+        return s(arg_str(a, 0));
+    }
+    s(b.iter()
+        .map(|&c| char::from(c))
         .filter(|c| !is_space(*c))
         .collect::<String>())
 }
@@ -312,7 +329,7 @@ fn nospace(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 fn initials(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let mut out = String::new();
     let mut gap = true;
-    for c in arg_str(a, 0).bytes() {
+    for &c in go_bytes(arg_str(a, 0)).iter() {
         let ch = char::from(c);
         if is_space(ch) {
             gap = true;
@@ -362,7 +379,7 @@ fn rand_ascii(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 fn swapcase(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     let mut out = String::new();
     let mut ws = true;
-    for c in arg_str(a, 0).chars() {
+    for c in arg_runes(a, 0).chars() {
         if c.is_uppercase() || matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ') {
             out.push(to_lower_char(c));
             ws = false;
@@ -382,7 +399,7 @@ fn swapcase(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 }
 
 fn shuffle(h: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    let mut r: Vec<char> = arg_str(a, 0).chars().collect();
+    let mut r: Vec<char> = arg_runes(a, 0).chars().collect();
     for i in (1..r.len()).rev() {
         let j = (h.rand_u64() % (i as u64 + 1)) as usize;
         r.swap(i, j);
@@ -498,7 +515,7 @@ fn kebabcase(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 /// joined; a word starting with two capitals is lower-cased after its first letter; in a run
 /// of n separators inside the string n-1 are kept; leading and trailing ones are all kept.
 fn camelcase(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    let chars: Vec<char> = arg_str(a, 0).chars().collect();
+    let chars: Vec<char> = arg_runes(a, 0).chars().collect();
     let is_conn = |c: char| matches!(c, '_' | '-' | ' ');
     if let Some(last) = chars.last().filter(|_| chars.iter().all(|c| is_conn(*c))) {
         // Only separators: xstrings repeats the last one ("-" → "--").
@@ -544,11 +561,12 @@ fn camelcase(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 
 /// goutils `WrapCustom` (byte offsets, words split on ' ' only).
 fn wrap_custom(st: &str, width: i64, nl: &str, long_words: bool) -> String {
-    let b = st.as_bytes();
+    let b = &*go_bytes(st);
+    let nl = &*go_bytes(nl);
     if b.is_empty() {
         return String::new();
     }
-    let nl = if nl.is_empty() { "\n" } else { nl };
+    let nl: &[u8] = if nl.is_empty() { b"\n" } else { nl };
     let width = width.max(1) as usize;
     let len = b.len();
     let mut offset = 0;
@@ -562,19 +580,19 @@ fn wrap_custom(st: &str, width: i64, nl: &str, long_words: bool) -> String {
         let space = b[offset..end].iter().rposition(|c| *c == b' ');
         if let Some(sp) = space.map(|p| p + offset) {
             out.extend_from_slice(&b[offset..sp]);
-            out.extend_from_slice(nl.as_bytes());
+            out.extend_from_slice(nl);
             offset = sp + 1;
         } else if long_words {
             let end = width + offset;
             out.extend_from_slice(&b[offset..end]);
-            out.extend_from_slice(nl.as_bytes());
+            out.extend_from_slice(nl);
             offset += width;
         } else {
             let end = width + offset;
             match b[end..].iter().position(|c| *c == b' ') {
                 Some(p) => {
                     out.extend_from_slice(&b[offset..end + p]);
-                    out.extend_from_slice(nl.as_bytes());
+                    out.extend_from_slice(nl);
                     offset = end + p + 1;
                 }
                 None => {
@@ -602,15 +620,23 @@ fn wrap_with(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
 }
 
 fn contains(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::Bool(arg_str(a, 1).contains(arg_str(a, 0))))
+    let (hay, needle) = (go_bytes(arg_str(a, 1)), go_bytes(arg_str(a, 0)));
+    Ok(Value::Bool(
+        needle.is_empty() || hay.windows(needle.len()).any(|w| w == &*needle),
+    ))
 }
 
+// Go compares bytes: "h\xc3" is a prefix of "héllo".
 fn has_prefix(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::Bool(arg_str(a, 1).starts_with(arg_str(a, 0))))
+    Ok(Value::Bool(
+        go_bytes(arg_str(a, 1)).starts_with(&go_bytes(arg_str(a, 0))),
+    ))
 }
 
 fn has_suffix(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    Ok(Value::Bool(arg_str(a, 1).ends_with(arg_str(a, 0))))
+    Ok(Value::Bool(
+        go_bytes(arg_str(a, 1)).ends_with(&go_bytes(arg_str(a, 0))),
+    ))
 }
 
 fn quote_fn(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
@@ -740,7 +766,7 @@ fn sort_alpha(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
         Value::List(_) | Value::Bytes(_) => strslice(&a[0]),
         other => vec![strval(other)],
     };
-    v.sort();
+    v.sort_by(|x, y| crate::value::go_cmp(x, y));
     Ok(Value::str_list(v))
 }
 
@@ -844,6 +870,50 @@ mod tests {
             Ok(v) => format_value(&v),
             Err(e) => format!("ERR {e}"),
         }
+    }
+
+    /// `v` as `quote` prints it (Go's %q shows the bytes that are not UTF-8 as `\xNN`).
+    fn q(v: &str) -> String {
+        run("quote", &[st(v)])
+    }
+
+    // Expectations printed by helm v4.1.4 (tests/conformance/cases/gobytes.txt).
+    #[test]
+    fn byte_cuts_keep_partial_runes() {
+        let x = match call(FUNCS, "trunc", &[i(2), st("h\u{e9}llo")]) {
+            Ok(Value::Str(v)) => v.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(q(&x), r#""h\xc3""#);
+        assert_eq!(crate::value::go_len(&x), 2);
+        let sub = |a: i64, b: i64, v: &str| match call(FUNCS, "substr", &[i(a), i(b), st(v)]) {
+            Ok(Value::Str(v)) => q(&v),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(sub(0, 2, "h\u{e9}llo"), r#""h\xc3""#);
+        assert_eq!(sub(2, 4, "h\u{e9}llo"), r#""\xa9l""#);
+        let ab = match call(FUNCS, "abbrev", &[i(5), st("h\u{e9}llo w\u{f6}rld")]) {
+            Ok(Value::Str(v)) => q(&v),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(ab, r#""h\xc3...""#);
+        // Case mappings write U+FFFD for the raw byte; byte-wise functions keep it.
+        assert_eq!(run("upper", &[st(&x)]), "H\u{fffd}");
+        assert_eq!(run("swapcase", &[st(&x)]), "H\u{fffd}");
+        assert_eq!(q(&run("nospace", &[st(&x)])), r#""h\xc3""#);
+        assert_eq!(run("nospace", &[st("\u{e9}")]), "\u{e9}");
+        assert_eq!(run("nospace", &[st("a \u{e9}")]), "a\u{c3}\u{a9}");
+        assert_eq!(run("hasPrefix", &[st(&x), st("h\u{e9}llo")]), "true");
+        assert_eq!(run("contains", &[st(&x), st("h\u{e9}llo")]), "true");
+        let sorted = call(
+            FUNCS,
+            "sortAlpha",
+            &[Value::str_list(["h\u{e9}", x.as_str(), "h"])],
+        );
+        assert_eq!(
+            sorted.map(|v| format_value(&v)).map(|v| q(&v)),
+            Ok("\"[h h\\xc3 h\u{e9}]\"".to_string())
+        );
     }
 
     // Every expectation was printed by helm v4.1.4.

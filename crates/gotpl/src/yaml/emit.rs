@@ -17,6 +17,9 @@ const MAX_DEPTH: usize = 10_000;
 enum Node {
     /// Written as is, plain (numbers, booleans, null).
     Plain(String),
+    /// A tagged scalar (`!!binary aMM=`): the tag, then the text plain, or as a literal block
+    /// when it holds line breaks.
+    Tagged(&'static str, String),
     Str(String),
     Seq(Vec<Node>),
     Map(Vec<(String, Node)>),
@@ -80,10 +83,14 @@ fn json_node(v: &Value, depth: usize) -> Result<Node, String> {
             })
         }
         Value::Str(s) => {
-            check_chars(s)?;
-            Node::Str(fold_nel(s))
+            // encoding/json writes each byte that is not UTF-8 as U+FFFD.
+            let s = crate::value::go_lossy(s);
+            check_chars(&s)?;
+            Node::Str(fold_nel(&s))
         }
         Value::Bytes(b) => Node::Str(base64::engine::general_purpose::STANDARD.encode(b)),
+        // Through JSON a nil slice is `null`; yaml.v3 (toYamlPretty) writes `[]`.
+        Value::List(l) if l.nil => Node::Plain("null".into()),
         Value::List(l) => Node::Seq(
             l.items
                 .iter()
@@ -95,8 +102,9 @@ fn json_node(v: &Value, depth: usize) -> Result<Node, String> {
         Value::Map(m) => {
             let mut items = Vec::with_capacity(m.len());
             for (k, x) in m.borrow().iter() {
-                check_chars(k)?;
-                items.push((k.clone(), json_node(x, depth + 1)?));
+                let k = crate::value::go_lossy(k);
+                check_chars(&k)?;
+                items.push((k.into_owned(), json_node(x, depth + 1)?));
             }
             sort_keys(&mut items);
             Node::Map(items)
@@ -159,6 +167,22 @@ fn direct_node(v: &Value, depth: usize) -> Result<Node, String> {
             "NaN" => ".nan".into(),
             s => s.to_string(),
         }),
+        // go-yaml v3 writes a string that is not UTF-8 as `!!binary <base64>`, the base64 cut
+        // into 70-character lines, each ending in a break, once it fills a line.
+        Value::Str(s) if crate::value::has_raw_bytes(s) => {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(crate::value::go_bytes(s));
+            let text = if b64.len() < 70 {
+                b64
+            } else {
+                let mut t = String::with_capacity(b64.len() + b64.len() / 70 + 1);
+                for line in b64.as_bytes().chunks(70) {
+                    t.push_str(std::str::from_utf8(line).unwrap_or_default());
+                    t.push('\n');
+                }
+                t
+            };
+            Node::Tagged("!!binary", text)
+        }
         Value::Str(s) => Node::Str(s.to_string()),
         Value::Bytes(b) => Node::Str(base64::engine::general_purpose::STANDARD.encode(b)),
         Value::List(l) => Node::Seq(
@@ -452,6 +476,15 @@ impl Emitter {
     fn node(&mut self, n: &Node, root: bool, mapping: bool, simple_key: bool) {
         match n {
             Node::Plain(s) => self.scalar(s, Style::Plain, simple_key),
+            Node::Tagged(tag, s) => {
+                self.write_indicator(tag, true, false, false);
+                let style = if s.contains('\n') {
+                    Style::Literal
+                } else {
+                    Style::Plain
+                };
+                self.scalar(s, style, simple_key);
+            }
             Node::Str(s) => {
                 let style = if s.contains('\n') {
                     Style::Literal
