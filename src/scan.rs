@@ -288,7 +288,7 @@ fn scan_chart(ctx: &Ctx, path: &Path, config: &Config) -> Result<Vec<Finding>, S
         Ok(c) => c,
         Err(e) => {
             if ctx.opts.stages.has(Stage::Render) {
-                out.push(load_error(&e.to_string(), &chart_rel));
+                out.push(load_error(&e, &chart_rel));
             }
             return Ok(out);
         }
@@ -318,25 +318,20 @@ fn scan_chart(ctx: &Ctx, path: &Path, config: &Config) -> Result<Vec<Finding>, S
     Ok(out)
 }
 
-/// A chart that does not load. A broken values.yaml gets its own rule and the YAML error's line.
-fn load_error(msg: &str, chart_rel: &str) -> Finding {
-    if msg.contains("values.yaml") {
-        let line = msg
-            .split("line ")
-            .nth(1)
-            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-            .and_then(|n| n.parse().ok());
-        return lint::finding(
-            "lint/values-yaml",
-            msg.to_string(),
-            lint::at(&format!("{chart_rel}/values.yaml"), line, None),
-            Some(chart_rel),
-        );
-    }
+/// A chart that does not load, located at the offending file when the loader knows it. A
+/// values.yaml that does not parse gets its own rule and the YAML error's line.
+fn load_error(e: &chart::ChartError, chart_rel: &str) -> Finding {
+    let file = e.file.as_deref().unwrap_or("Chart.yaml");
+    let line = e.line.and_then(|l| u32::try_from(l).ok());
+    let rule = if file == "values.yaml" && e.message.starts_with("cannot load values.yaml") {
+        "lint/values-yaml"
+    } else {
+        "render/load-error"
+    };
     lint::finding(
-        "render/load-error",
-        msg.to_string(),
-        lint::at(&format!("{chart_rel}/Chart.yaml"), None, None),
+        rule,
+        e.message.clone(),
+        lint::at(&format!("{chart_rel}/{file}"), line, None),
         Some(chart_rel),
     )
 }

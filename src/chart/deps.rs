@@ -12,6 +12,12 @@ use gotpl::{Map, Value};
 
 /// Subchart nesting bound for the recursive passes.
 const MAX_DEPTH: usize = 64;
+/// Bytes that aliasing may copy in one chart tree. An alias is a full copy of its subchart
+/// (as in helm) and aliases nest, so a few kilobytes of Chart.yaml could otherwise ask for
+/// gigabytes (helm then uses them all).
+const MAX_ALIAS_COPIES: u64 = 256 << 20;
+/// What one copied chart counts for at least (metadata, values, bookkeeping).
+const CHART_OVERHEAD: u64 = 4 << 10;
 
 pub(super) fn prepare(
     chart: Chart,
@@ -72,7 +78,8 @@ pub fn check_dependencies(chart: &Chart) -> Result<(), ChartError> {
 /// (recursively), then imports values from children into parents (`c.values` is replaced by
 /// the merged values as in helm).
 pub fn process_dependencies(chart: &mut Chart, user: &Map) -> Result<(), ChartError> {
-    process_enabled(chart, user, "", 0)?;
+    let mut budget = MAX_ALIAS_COPIES;
+    process_enabled(chart, user, "", 0, &mut budget)?;
     process_import_values(chart, 0)
 }
 
@@ -87,7 +94,25 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
     c.check(&v)
 }
 
-fn process_enabled(c: &mut Chart, v: &Map, path: &str, depth: usize) -> Result<(), ChartError> {
+/// The bytes a copy of `c` holds (files of the whole tree, at least [`CHART_OVERHEAD`] each).
+fn tree_size(c: &Chart) -> u64 {
+    let own: u64 = c
+        .templates
+        .iter()
+        .chain(&c.files)
+        .chain(&c.raw)
+        .map(|f| f.data.len() as u64)
+        .sum();
+    own.max(CHART_OVERHEAD) + c.dependencies.iter().map(tree_size).sum::<u64>()
+}
+
+fn process_enabled(
+    c: &mut Chart,
+    v: &Map,
+    path: &str,
+    depth: usize,
+    budget: &mut u64,
+) -> Result<(), ChartError> {
     if depth > MAX_DEPTH {
         return Err(ChartError::new("subcharts nested too deeply"));
     }
@@ -131,6 +156,15 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, depth: usize) -> Result<(
         let picked = if uses[i] == 0 {
             slots[i].take()
         } else {
+            let size = slots[i].as_ref().map_or(0, tree_size);
+            *budget = budget.checked_sub(size).ok_or_else(|| {
+                ChartError::new(format!(
+                    "chart {} is too large: its aliased subcharts copy more than {} MiB",
+                    c.metadata.name,
+                    MAX_ALIAS_COPIES >> 20
+                ))
+                .at_file("Chart.yaml")
+            })?;
             slots[i].clone()
         };
         if let Some(mut ch) = picked {
@@ -161,7 +195,7 @@ fn process_enabled(c: &mut Chart, v: &Map, path: &str, depth: usize) -> Result<(
         .retain(|r| !removed.contains(&r.name));
     for sub in &mut c.dependencies {
         let sub_path = format!("{path}{}.", sub.name());
-        process_enabled(sub, &cvals, &sub_path, depth + 1)?;
+        process_enabled(sub, &cvals, &sub_path, depth + 1, budget)?;
     }
     Ok(())
 }
@@ -329,6 +363,46 @@ mod tests {
                 "data: {a: 1, n: null}\nnul: null\nnested: {x: null, y: 1}\nenabled2: true\n",
             ),
         ])
+    }
+
+    /// Aliases nest multiplicatively (300 × 300 copies here); the copies are budgeted.
+    #[test]
+    fn alias_copies_are_bounded() {
+        let aliases = |name: &str, sub: &str| {
+            let mut y = format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\ndependencies:\n");
+            for i in 0..300 {
+                y.push_str(&format!(
+                    "- name: {sub}\n  version: 0.1.0\n  alias: {sub}{i}\n"
+                ));
+            }
+            y
+        };
+        let (top, mid) = (aliases("top", "b"), aliases("b", "c"));
+        let mut c = chart(&[
+            ("Chart.yaml", top.as_str()),
+            ("charts/b/Chart.yaml", mid.as_str()),
+            (
+                "charts/b/charts/c/Chart.yaml",
+                "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+            ),
+        ]);
+        let e = process_dependencies(&mut c, &Map::new()).unwrap_err();
+        assert!(
+            e.message
+                .contains("aliased subcharts copy more than 256 MiB"),
+            "{e}"
+        );
+        // A few aliases of a small chart are fine.
+        let small = aliases("top", "b").replace("- name: b", "- name: c");
+        let mut c = chart(&[
+            ("Chart.yaml", small.as_str()),
+            (
+                "charts/c/Chart.yaml",
+                "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+            ),
+        ]);
+        process_dependencies(&mut c, &Map::new()).unwrap();
+        assert_eq!(c.dependencies.len(), 300);
     }
 
     #[test]

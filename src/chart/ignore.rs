@@ -37,6 +37,10 @@ impl IgnoreRules {
     /// Parses a `.helmignore` file's text. Errors are worded like helm's.
     pub fn parse(src: &str) -> Result<IgnoreRules, ChartError> {
         let mut r = IgnoreRules::default();
+        // helm reads the file with a bufio.Scanner: a line of 64 KiB or more is an error.
+        if src.split('\n').any(|l| l.len() >= 64 * 1024) {
+            return Err(ChartError::new("bufio.Scanner: token too long"));
+        }
         for line in src.lines() {
             r.add_rule(line)?;
         }
@@ -235,60 +239,95 @@ fn match_class(p: &[char], pi: usize, c: char) -> (bool, usize) {
     (matched != negated, i)
 }
 
+/// Go's `filepath.Match` algorithm: the pattern is a series of chunks, each led by stars;
+/// every chunk takes the leftmost place it fits (no backtracking into earlier chunks), so
+/// matching is O(pattern × name) and never recurses, whatever the pattern.
 fn match_from(p: &[char], mut pi: usize, n: &[char], mut ni: usize) -> bool {
-    while pi < p.len() {
-        match p[pi] {
-            '*' => {
-                // Collapse consecutive stars; a star never crosses '/'.
-                while pi < p.len() && p[pi] == '*' {
-                    pi += 1;
-                }
-                let mut k = ni;
-                loop {
-                    if match_from(p, pi, n, k) {
-                        return true;
-                    }
-                    if k >= n.len() || n[k] == '/' {
-                        return false;
-                    }
-                    k += 1;
-                }
+    'chunks: while pi < p.len() {
+        let mut star = false;
+        while pi < p.len() && p[pi] == '*' {
+            pi += 1;
+            star = true;
+        }
+        let chunk_start = pi;
+        let mut in_class = false;
+        while pi < p.len() {
+            match p[pi] {
+                '\\' if pi + 1 < p.len() => pi += 1,
+                '[' => in_class = true,
+                ']' => in_class = false,
+                '*' if !in_class => break,
+                _ => {}
             }
+            pi += 1;
+        }
+        let chunk = &p[chunk_start..pi];
+        let last = pi >= p.len();
+        if star && chunk.is_empty() {
+            // A trailing star takes the rest of the name, but never a separator.
+            return !n[ni..].contains(&'/');
+        }
+        if let Some(t) = match_chunk(chunk, n, ni) {
+            if t == n.len() || !last {
+                ni = t;
+                continue;
+            }
+        }
+        if star {
+            let mut i = ni;
+            while i < n.len() && n[i] != '/' {
+                if let Some(t) = match_chunk(chunk, n, i + 1) {
+                    // The last chunk must end the name.
+                    if !(last && t < n.len()) {
+                        ni = t;
+                        continue 'chunks;
+                    }
+                }
+                i += 1;
+            }
+        }
+        return false;
+    }
+    ni == n.len()
+}
+
+/// Matches a star-free chunk at `n[ni..]`; returns the index just past the match.
+fn match_chunk(chunk: &[char], n: &[char], mut ni: usize) -> Option<usize> {
+    let mut ci = 0;
+    while ci < chunk.len() {
+        match chunk[ci] {
             '?' => {
                 if ni >= n.len() || n[ni] == '/' {
-                    return false;
+                    return None;
                 }
-                pi += 1;
-                ni += 1;
+                ci += 1;
             }
             '[' => {
                 if ni >= n.len() || n[ni] == '/' {
-                    return false;
+                    return None;
                 }
-                let (ok, next) = match_class(p, pi, n[ni]);
+                let (ok, next) = match_class(chunk, ci, n[ni]);
                 if !ok {
-                    return false;
+                    return None;
                 }
-                pi = next;
-                ni += 1;
+                ci = next;
             }
             '\\' => {
-                if ni >= n.len() || p.get(pi + 1) != Some(&n[ni]) {
-                    return false;
+                if ni >= n.len() || chunk.get(ci + 1) != Some(&n[ni]) {
+                    return None;
                 }
-                pi += 2;
-                ni += 1;
+                ci += 2;
             }
             c => {
                 if ni >= n.len() || n[ni] != c {
-                    return false;
+                    return None;
                 }
-                pi += 1;
-                ni += 1;
+                ci += 1;
             }
         }
+        ni += 1;
     }
-    ni == n.len()
+    Some(ni)
 }
 
 #[cfg(test)]
@@ -306,6 +345,39 @@ mod tests {
         assert_eq!(glob_match("[", "a"), Err(()));
         assert_eq!(glob_match("templates/.?*", "templates/.x"), Ok(true));
         assert_eq!(glob_match("templates/.?*", "templates/."), Ok(false));
+        // Cases from Go's filepath.Match tests.
+        for (p, n, want) in [
+            ("a*", "ab/c", false),
+            ("a*/b", "abc/b", true),
+            ("a*/b", "a/c/b", false),
+            ("a*b*c*d*e*/f", "axbxcxdxe/f", true),
+            ("a*b*c*d*e*/f", "axbxcxdxexxx/f", true),
+            ("a*b*c*d*e*/f", "axbxcxdxe/xxx/f", false),
+            ("a*b*c*d*e*/f", "axbxcxdxexxx/fff", false),
+            ("a*b?c*x", "abxbbxdbxebxczzx", true),
+            ("a*b?c*x", "abxbbxdbxebxczzy", false),
+            ("*x", "xxx", true),
+            ("a[!b]c", "a!c", true),
+            ("[\\]a]", "]", true),
+            ("a*", "a", true),
+        ] {
+            assert_eq!(glob_match(p, n), Ok(want), "{p} {n}");
+        }
+    }
+
+    /// Star-heavy patterns cost O(pattern × name) like Go's, not exponential backtracking.
+    #[test]
+    fn pathological_patterns_are_fast() {
+        let name = "a".repeat(60);
+        let t = std::time::Instant::now();
+        assert_eq!(glob_match("*a*a*a*a*a*a*a*a*a*a*a*a*c", &name), Ok(false));
+        let long = format!("{}*c", "*a".repeat(100_000));
+        assert_eq!(glob_match(&long, &name), Ok(false));
+        assert!(t.elapsed() < std::time::Duration::from_secs(2));
+        // helm reads .helmignore with a bufio.Scanner (64 KiB lines at most).
+        let e = IgnoreRules::parse(&"a".repeat(65_536)).unwrap_err();
+        assert_eq!(e.message, "bufio.Scanner: token too long");
+        assert!(IgnoreRules::parse(&"a".repeat(65_535)).is_ok());
     }
 
     #[test]

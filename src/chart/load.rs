@@ -43,8 +43,34 @@ pub fn load_with(path: &Path, opts: &LoadOptions) -> Result<Chart, ChartError> {
     if md.is_dir() {
         return load_dir_with(path, opts);
     }
-    let data = std::fs::read(path)
-        .map_err(|e| ChartError::new(format!("open {}: {}", path.display(), os_msg(&e))))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let ft = md.file_type();
+        // Opening a FIFO with no writer blocks forever (helm hangs there).
+        if ft.is_fifo() || ft.is_socket() {
+            return Err(ChartError::new(format!(
+                "file '{}' is not a regular file",
+                path.display()
+            )));
+        }
+    }
+    let open_err =
+        |e: std::io::Error| ChartError::new(format!("open {}: {}", path.display(), os_msg(&e)));
+    let mut file = std::fs::File::open(path).map_err(open_err)?;
+    // Like helm, sniff the head first: a device such as /dev/zero is never read to the end.
+    let mut data = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, 512), &mut data)
+        .map_err(open_err)?;
+    if data.len() >= 3 && data[0] == 0x1f && data[1] == 0x8b && data[2] == 0x08 {
+        // The compressed size is bounded too; anything bigger cannot stay under the
+        // decompressed limit.
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(&mut file, 2 * super::archive::MAX_ARCHIVE_SIZE),
+            &mut data,
+        )
+        .map_err(open_err)?;
+    }
     if !(data.len() >= 3 && data[0] == 0x1f && data[1] == 0x8b && data[2] == 0x08) {
         let name = path.display();
         let s = path.to_string_lossy();
@@ -119,32 +145,135 @@ pub fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
 pub fn load_dir_with(dir: &Path, opts: &LoadOptions) -> Result<Chart, ChartError> {
     let top = std::fs::canonicalize(dir)
         .map_err(|e| ChartError::new(format!("stat {}: {}", dir.display(), os_msg(&e))))?;
+    let confine = (!opts.follow_external_symlinks).then_some(top.as_path());
     let chart_yaml = top.join("Chart.yaml");
-    match std::fs::read(&chart_yaml) {
-        Ok(src) => check_api_version(&String::from_utf8_lossy(&src))?,
+    // Checked like any other entry before a byte is read: a link out of the chart or a FIFO
+    // must neither be read nor decide the message.
+    let src = match std::fs::symlink_metadata(&chart_yaml) {
+        Ok(_) => read_entry(
+            confine,
+            &chart_yaml,
+            "Chart.yaml",
+            &mut MAX_FILE_SIZE.clone(),
+        )?,
         Err(e) => {
             return Err(ChartError::new(format!(
                 "unable to detect chart at {p}: open {p}: {}",
                 os_msg(&e),
                 p = chart_yaml.display()
-            )))
+            ))
+            .at_file("Chart.yaml"))
         }
-    }
+    };
+    check_api_version(&gotpl::value::go_string(strip_bom(&src))).map_err(|e| {
+        let line = e.line;
+        e.at_file("Chart.yaml").at_line(line)
+    })?;
     let mut rules = IgnoreRules::empty();
     let ifile = top.join(".helmignore");
-    if ifile.is_file() {
-        let src = std::fs::read(&ifile)
-            .map_err(|e| ChartError::new(format!("open {}: {}", ifile.display(), os_msg(&e))))?;
-        rules = IgnoreRules::parse(&String::from_utf8_lossy(&src))?;
+    if std::fs::symlink_metadata(&ifile).is_ok() && ifile.is_file() {
+        let src = read_entry(confine, &ifile, ".helmignore", &mut MAX_FILE_SIZE.clone())?;
+        rules = IgnoreRules::parse(&String::from_utf8_lossy(strip_bom(&src)))
+            .map_err(|e| e.at_file(".helmignore"))?;
     }
     rules.add_defaults();
     let mut files = Vec::new();
     let mut budget = MAX_DIR_SIZE;
-    let confine = (!opts.follow_external_symlinks).then_some(top.as_path());
     walk(confine, &top, "", &rules, &mut files, &mut budget, 0)?;
     let mut c = load_files(files)?;
     set_source(&mut c, dir.to_path_buf());
     Ok(c)
+}
+
+fn strip_bom(data: &[u8]) -> &[u8] {
+    data.strip_prefix(UTF8_BOM).unwrap_or(data)
+}
+
+/// Where a symbolic link `path` (entry `n` of the chart) points, checked against the chart
+/// root `root` (None: external links allowed); `Ok(None)` when `path` is not a link.
+fn resolve_link(root: Option<&Path>, path: &Path, n: &str) -> Result<Option<PathBuf>, ChartError> {
+    let is_link = std::fs::symlink_metadata(path)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false);
+    if !is_link {
+        return Ok(None);
+    }
+    match std::fs::canonicalize(path) {
+        Ok(t) => {
+            if root.is_some_and(|r| !t.starts_with(r)) {
+                return Err(ChartError::new(format!(
+                    "chart illegally references a path outside the chart directory: symbolic link {n} resolves to {}",
+                    t.display()
+                ))
+                .at_file(n));
+            }
+            Ok(Some(t))
+        }
+        Err(e) => {
+            // helm fails on a broken link even when .helmignore covers it.
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let resolved = match std::fs::read_link(path) {
+                Ok(t) => dir.join(t),
+                Err(_) => path.to_path_buf(),
+            };
+            Err(ChartError::new(format!(
+                "error evaluating symlink {}: lstat {}: {}",
+                path.display(),
+                resolved.display(),
+                os_msg(&e)
+            ))
+            .at_file(n))
+        }
+    }
+}
+
+/// Reads the chart entry `n` at `path` (a regular file, or a link to one that stays inside
+/// `root`), bounded by helm's per-file limit and the remaining directory `budget`.
+fn read_entry(
+    root: Option<&Path>,
+    path: &Path,
+    n: &str,
+    budget: &mut u64,
+) -> Result<Vec<u8>, ChartError> {
+    let target = resolve_link(root, path, n)?.unwrap_or_else(|| path.to_path_buf());
+    let name = n.rsplit('/').next().unwrap_or(n);
+    let read_err = |e: std::io::Error| {
+        ChartError::new(format!("error reading {n}: {}", os_msg(&e))).at_file(n)
+    };
+    let kind = std::fs::metadata(&target).map_err(read_err)?.file_type();
+    if !kind.is_file() {
+        return Err(ChartError::new(format!(
+            "cannot load irregular file {} as it has file mode type bits set",
+            path.display()
+        ))
+        .at_file(n));
+    }
+    let file = std::fs::File::open(&target).map_err(read_err)?;
+    let len = file.metadata().map_err(read_err)?.len();
+    let too_big = || {
+        ChartError::new(format!(
+            "chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
+        ))
+        .at_file(n)
+    };
+    if len > MAX_FILE_SIZE {
+        return Err(too_big());
+    }
+    if len > *budget {
+        return Err(ChartError::new(format!(
+            "chart directory is larger than the maximum size {MAX_DIR_SIZE}"
+        ))
+        .at_file(n));
+    }
+    // Bounded read: the file may have grown since the size check.
+    let mut data = Vec::with_capacity(len as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_FILE_SIZE + 1), &mut data)
+        .map_err(read_err)?;
+    if data.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_big());
+    }
+    *budget = budget.saturating_sub(data.len() as u64);
+    Ok(data)
 }
 
 fn walk(
@@ -156,20 +285,41 @@ fn walk(
     budget: &mut u64,
     depth: usize,
 ) -> Result<(), ChartError> {
+    let at_dir = |e: ChartError| {
+        if rel.is_empty() {
+            e
+        } else {
+            e.at_file(rel)
+        }
+    };
     if depth > MAX_DEPTH {
-        return Err(ChartError::new(format!(
+        return Err(at_dir(ChartError::new(format!(
             "{}: directory nesting too deep",
             dir.display()
-        )));
+        ))));
     }
-    let rd = std::fs::read_dir(dir)
-        .map_err(|e| ChartError::new(format!("open {}: {}", dir.display(), os_msg(&e))))?;
+    let rd = std::fs::read_dir(dir).map_err(|e| {
+        at_dir(ChartError::new(format!(
+            "open {}: {}",
+            dir.display(),
+            os_msg(&e)
+        )))
+    })?;
     let mut names: Vec<(String, PathBuf, std::fs::FileType)> = Vec::new();
     for ent in rd {
-        let ent =
-            ent.map_err(|e| ChartError::new(format!("readdir {}: {}", dir.display(), os_msg(&e))))?;
+        let ent = ent.map_err(|e| {
+            at_dir(ChartError::new(format!(
+                "readdir {}: {}",
+                dir.display(),
+                os_msg(&e)
+            )))
+        })?;
         let ft = ent.file_type().map_err(|e| {
-            ChartError::new(format!("lstat {}: {}", ent.path().display(), os_msg(&e)))
+            at_dir(ChartError::new(format!(
+                "lstat {}: {}",
+                ent.path().display(),
+                os_msg(&e)
+            )))
         })?;
         names.push((
             ent.file_name().to_string_lossy().into_owned(),
@@ -188,34 +338,14 @@ fn walk(
         let mut target = path.clone();
         let mut kind = ft;
         if ft.is_symlink() {
-            match std::fs::canonicalize(&path) {
-                Ok(t) => {
-                    if root.is_some_and(|r| !t.starts_with(r)) {
-                        return Err(ChartError::new(format!(
-                            "chart illegally references a path outside the chart directory: symbolic link {n} resolves to {}",
-                            t.display()
-                        )));
-                    }
-                    kind = std::fs::metadata(&t)
-                        .map_err(|e| {
-                            ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e)))
-                        })?
-                        .file_type();
-                    target = t;
-                }
-                Err(e) => {
-                    // helm fails on a broken link even when .helmignore covers it.
-                    let resolved = match std::fs::read_link(&path) {
-                        Ok(t) => dir.join(t),
-                        Err(_) => path.clone(),
-                    };
-                    return Err(ChartError::new(format!(
-                        "error evaluating symlink {}: lstat {}: {}",
-                        path.display(),
-                        resolved.display(),
-                        os_msg(&e)
-                    )));
-                }
+            if let Some(t) = resolve_link(root, &path, &n)? {
+                kind = std::fs::metadata(&t)
+                    .map_err(|e| {
+                        ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e)))
+                            .at_file(n.as_str())
+                    })?
+                    .file_type();
+                target = t;
             }
         }
         if kind.is_dir() {
@@ -232,32 +362,11 @@ fn walk(
             return Err(ChartError::new(format!(
                 "cannot load irregular file {} as it has file mode type bits set",
                 path.display()
-            )));
+            ))
+            .at_file(n));
         }
-        let read_err =
-            |e: std::io::Error| ChartError::new(format!("error reading {n}: {}", os_msg(&e)));
-        let file = std::fs::File::open(&target).map_err(read_err)?;
-        let len = file.metadata().map_err(read_err)?.len();
-        if len > MAX_FILE_SIZE {
-            return Err(ChartError::new(format!(
-                "chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
-            )));
-        }
-        if len > *budget {
-            return Err(ChartError::new(format!(
-                "chart directory is larger than the maximum size {MAX_DIR_SIZE}"
-            )));
-        }
-        // Bounded read: the file may have grown since the size check.
-        let mut data = Vec::with_capacity(len as usize);
-        std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_FILE_SIZE + 1), &mut data)
-            .map_err(read_err)?;
-        if data.len() as u64 > MAX_FILE_SIZE {
-            return Err(ChartError::new(format!(
-                "chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
-            )));
-        }
-        *budget = budget.saturating_sub(data.len() as u64);
+        // The link was checked above; read the target it resolved to.
+        let mut data = read_entry(root, &target, &n, budget)?;
         if data.starts_with(UTF8_BOM) {
             data.drain(..UTF8_BOM.len());
         }
@@ -280,8 +389,10 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, ChartError> {
     load_files_at(files, 0, &mut budget)
 }
 
+/// A file's text as the Go string helm parses: bytes that are not UTF-8 are kept (the YAML
+/// loader then fails on them like go-yaml's reader).
 fn text(f: &File) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(&f.data)
+    gotpl::value::go_string(&f.data)
 }
 
 fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Chart, ChartError> {
@@ -291,7 +402,10 @@ fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Cha
     let mut metadata: Option<Metadata> = None;
     for f in &files {
         if f.name == "Chart.yaml" {
-            metadata = Some(Metadata::parse(&text(f))?);
+            metadata = Some(Metadata::parse(&text(f)).map_err(|e| {
+                let line = e.line;
+                e.at_file("Chart.yaml").at_line(line)
+            })?);
         }
     }
     let mut c = Chart {
@@ -312,11 +426,25 @@ fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Cha
         let name = f.name.as_str();
         match name {
             "Chart.yaml" => {}
-            "Chart.lock" => c.lock = Some(Lock::parse(&text(&f), "Chart.lock")?),
+            "Chart.lock" => {
+                c.lock = Some(
+                    Lock::parse(&text(&f), "Chart.lock").map_err(|e| e.at_file("Chart.lock"))?,
+                )
+            }
             "values.yaml" => {
                 let src = text(&f);
-                let m = gotpl::yaml::load_values(&src)
-                    .map_err(|e| ChartError::new(format!("cannot load values.yaml: {e}")))?;
+                let m = gotpl::yaml::load_values(&src).map_err(|e| {
+                    // The line helm prints (go-yaml's), else where the loader stopped.
+                    let shown = e
+                        .message
+                        .split("line ")
+                        .nth(1)
+                        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+                        .and_then(|n| n.parse().ok());
+                    ChartError::new(format!("cannot load values.yaml: {e}"))
+                        .at_file("values.yaml")
+                        .at_line(shown.or(Some(e.line)))
+                })?;
                 c.values = Value::Map(m);
                 c.values_src = Some(src.into_owned());
             }
@@ -326,13 +454,17 @@ fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Cha
                     api_version: String::new(),
                     ..Metadata::default()
                 });
-                md.apply_requirements(&text(&f))?;
+                md.apply_requirements(&text(&f))
+                    .map_err(|e| e.at_file("requirements.yaml"))?;
                 if md.api_version == "v1" {
                     c.files.push(f.clone());
                 }
             }
             "requirements.lock" => {
-                c.lock = Some(Lock::parse(&text(&f), "requirements.lock")?);
+                c.lock = Some(
+                    Lock::parse(&text(&f), "requirements.lock")
+                        .map_err(|e| e.at_file("requirements.lock"))?,
+                );
                 let md = metadata.get_or_insert_with(|| Metadata {
                     api_version: String::new(),
                     ..Metadata::default()
@@ -362,9 +494,9 @@ fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Cha
         c.raw.push(f);
     }
     let Some(mut md) = metadata else {
-        return Err(ChartError::new("Chart.yaml file is missing"));
+        return Err(ChartError::new("Chart.yaml file is missing").at_file("Chart.yaml"));
     };
-    md.validate()?;
+    md.validate().map_err(|e| e.at_file("Chart.yaml"))?;
     c.metadata = md;
     for (n, sub_files) in subcharts {
         if n.starts_with('_') || n.starts_with('.') {
@@ -377,14 +509,23 @@ fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Cha
             ))
         };
         let mut sc = if n.ends_with(".tgz") {
-            let first = &sub_files[0];
+            let Some(first) = sub_files.first() else {
+                continue;
+            };
             if first.name != n {
                 return Err(ChartError::new(format!(
                     "error unpacking subchart tar in {}: expected {n}, got {}",
                     c.metadata.name, first.name
-                )));
+                ))
+                .at_file(format!("charts/{n}")));
             }
-            load_archive_at(&first.data, depth + 1, budget).map_err(wrap)?
+            // Files inside an archive have no path on disk: the archive is the location.
+            load_archive_at(&first.data, depth + 1, budget).map_err(|e| {
+                let mut e = wrap(e);
+                e.file = Some(format!("charts/{n}"));
+                e.line = None;
+                e
+            })?
         } else {
             let buff: Vec<File> = sub_files
                 .into_iter()
@@ -396,7 +537,7 @@ fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Cha
                     })
                 })
                 .collect();
-            load_files_at(buff, depth + 1, budget).map_err(wrap)?
+            load_files_at(buff, depth + 1, budget).map_err(|e| wrap(e).in_subchart(&n))?
         };
         // Relative for now; `set_source` makes it absolute once the root's path is known.
         sc.source = PathBuf::from(&n);
@@ -540,5 +681,81 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&d);
         let _ = std::fs::remove_file(d.with_extension("outside"));
+    }
+}
+
+#[cfg(all(test, unix))]
+mod location_tests {
+    use super::*;
+
+    struct Dir(PathBuf);
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn chart_dir(tag: &str) -> Dir {
+        let d = std::env::temp_dir().join(format!("chartgate-loc-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("c/templates")).unwrap();
+        std::fs::write(
+            d.join("c/Chart.yaml"),
+            "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+        )
+        .unwrap();
+        Dir(d)
+    }
+
+    /// Load errors name the offending file relative to the chart root (and a line when known).
+    #[test]
+    fn errors_carry_the_offending_file() {
+        let d = chart_dir("files");
+        let c = d.0.join("c");
+        std::fs::write(d.0.join("secret"), "x").unwrap();
+        std::os::unix::fs::symlink(d.0.join("secret"), c.join("templates/leak.yaml")).unwrap();
+        let e = load(&c).unwrap_err();
+        assert_eq!(e.file.as_deref(), Some("templates/leak.yaml"), "{e}");
+        std::fs::remove_file(c.join("templates/leak.yaml")).unwrap();
+
+        std::fs::write(c.join("values.yaml"), "a: 1\nb: [\n").unwrap();
+        let e = load(&c).unwrap_err();
+        assert_eq!(
+            (e.file.as_deref(), e.line.is_some()),
+            (Some("values.yaml"), true),
+            "{e}"
+        );
+        std::fs::remove_file(c.join("values.yaml")).unwrap();
+
+        std::fs::create_dir_all(c.join("charts/sub")).unwrap();
+        std::fs::write(c.join("charts/sub/Chart.yaml"), "name: sub\n").unwrap();
+        let e = load(&c).unwrap_err();
+        assert_eq!(e.file.as_deref(), Some("charts/sub/Chart.yaml"), "{e}");
+        std::fs::remove_dir_all(c.join("charts/sub")).unwrap();
+
+        std::fs::write(c.join("charts/sub-0.1.0.tgz"), b"\x1f\x8b\x08garbage!!").unwrap();
+        let e = load(&c).unwrap_err();
+        assert_eq!(e.file.as_deref(), Some("charts/sub-0.1.0.tgz"), "{e}");
+    }
+
+    /// A Chart.yaml link out of the chart is refused before it is read: its content cannot
+    /// decide the message.
+    #[test]
+    fn chart_yaml_link_checked_before_reading() {
+        let d = chart_dir("chartyaml");
+        let c = d.0.join("c");
+        std::fs::write(d.0.join("outside.yaml"), "apiVersion: v9\nname: c\n").unwrap();
+        std::fs::remove_file(c.join("Chart.yaml")).unwrap();
+        std::os::unix::fs::symlink(d.0.join("outside.yaml"), c.join("Chart.yaml")).unwrap();
+        let e = load(&c).unwrap_err();
+        assert!(e.message.contains("outside the chart directory"), "{e}");
+        assert_eq!(e.file.as_deref(), Some("Chart.yaml"));
+        let opts = LoadOptions {
+            follow_external_symlinks: true,
+        };
+        assert_eq!(
+            load_with(&c, &opts).unwrap_err().message,
+            "unsupported chart version"
+        );
     }
 }

@@ -131,15 +131,32 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// The value encoding/json stores in the struct field tagged `key`: it also accepts keys that
+/// differ in ASCII case, and with several of them the last in (sorted) key order wins.
+fn field(m: &Map, key: &str) -> Option<Value> {
+    if let Some(v) = m.get(key) {
+        // The all-lowercase spelling sorts last among its case variants; for camelCase keys a
+        // later variant (`apiversion` after `apiVersion`) may still exist.
+        if key.bytes().all(|b| !b.is_ascii_uppercase()) {
+            return Some(v);
+        }
+    }
+    m.borrow()
+        .iter()
+        .rev()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.clone())
+}
+
 fn get_str(m: &Map, key: &str, ctx: &Cx) -> Result<String, ChartError> {
-    match m.get(key) {
+    match field(m, key) {
         None => Ok(String::new()),
         Some(v) => scalar_string(&v).ok_or_else(|| type_err(ctx, key, &v, "string")),
     }
 }
 
 fn get_str_list(m: &Map, key: &str, ctx: &Cx) -> Result<Vec<String>, ChartError> {
-    match m.get(key) {
+    match field(m, key) {
         None | Some(Value::Nil) => Ok(Vec::new()),
         Some(Value::List(l)) => l
             .items
@@ -169,6 +186,31 @@ fn type_err(ctx: &Cx, key: &str, v: &Value, go_type: &str) -> ChartError {
     ))
 }
 
+/// Go's encoding/json keeps decoding after a type mismatch and returns the first one it met;
+/// sigs.k8s.io/yaml hands it JSON with sorted keys, so "first" is the smallest failing key.
+#[derive(Default)]
+struct FirstErr(Option<(String, ChartError)>);
+
+impl FirstErr {
+    fn take<T: Default>(&mut self, key: &str, r: Result<T, ChartError>) -> T {
+        match r {
+            Ok(v) => v,
+            Err(e) => {
+                if self.0.as_ref().is_none_or(|(k, _)| key < k.as_str()) {
+                    self.0 = Some((key.to_string(), e));
+                }
+                T::default()
+            }
+        }
+    }
+    fn result(self) -> Result<(), ChartError> {
+        match self.0 {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Dependency {
     pub(crate) fn from_value(v: &Value, parent: &Cx) -> Result<Dependency, ChartError> {
         let ctx = &Cx {
@@ -181,20 +223,32 @@ impl Dependency {
             Value::Nil => return Ok(Dependency::default()),
             other => return Err(type_err(parent, "dependencies", other, "v2.Dependency")),
         };
-        let import_values = match m.get("import-values") {
+        // Fields in JSON key order: the first mismatch is the one Go reports.
+        let alias = get_str(m, "alias", ctx)?;
+        let condition = get_str(m, "condition", ctx)?;
+        let enabled = match field(m, "enabled") {
+            None | Some(Value::Nil) => false,
+            Some(Value::Bool(b)) => b,
+            Some(v) => return Err(type_err(ctx, "enabled", &v, "bool")),
+        };
+        let import_values = match field(m, "import-values") {
             None | Some(Value::Nil) => Vec::new(),
             Some(Value::List(l)) => l.items.as_ref().clone(),
             Some(v) => return Err(type_err(ctx, "import-values", &v, "[]interface {}")),
         };
+        let name = get_str(m, "name", ctx)?;
+        let repository = get_str(m, "repository", ctx)?;
+        let tags = get_str_list(m, "tags", ctx)?;
+        let version = get_str(m, "version", ctx)?;
         Ok(Dependency {
-            name: get_str(m, "name", ctx)?,
-            version: get_str(m, "version", ctx)?,
-            repository: get_str(m, "repository", ctx)?,
-            condition: get_str(m, "condition", ctx)?,
-            tags: get_str_list(m, "tags", ctx)?,
-            enabled: matches!(m.get("enabled"), Some(Value::Bool(true))),
+            name,
+            version,
+            repository,
+            condition,
+            tags,
+            enabled,
             import_values,
-            alias: get_str(m, "alias", ctx)?,
+            alias,
         })
     }
 
@@ -247,7 +301,7 @@ fn load_top_map(src: &str, ctx: &Cx) -> Result<Map, ChartError> {
 }
 
 fn dependencies_of(m: &Map, ctx: &Cx) -> Result<Vec<Dependency>, ChartError> {
-    match m.get("dependencies") {
+    match field(m, "dependencies") {
         None | Some(Value::Nil) => Ok(Vec::new()),
         Some(Value::List(l)) => l
             .items
@@ -275,70 +329,91 @@ impl Metadata {
     pub fn parse(src: &str) -> Result<Metadata, ChartError> {
         let ctx = &Cx::top("Chart.yaml", "Metadata");
         let m = load_top_map(src, &Cx::top("Chart.yaml", "chartBase"))?;
-        let maintainers = match m.get("maintainers") {
-            None | Some(Value::Nil) => Vec::new(),
-            Some(Value::List(l)) => {
-                let mut out = Vec::new();
-                for it in l.items.iter() {
+        let mut first = FirstErr::default();
+        let maintainers = match field(&m, "maintainers") {
+            None | Some(Value::Nil) => Ok(Vec::new()),
+            Some(Value::List(l)) => l
+                .items
+                .iter()
+                .map(|it| {
                     let mcx = &Cx {
                         file: ctx.file,
                         st: "Maintainer",
                         path: "maintainers",
                     };
                     match it {
-                        Value::Map(mm) => out.push(Maintainer {
-                            name: get_str(mm, "name", mcx)?,
-                            email: get_str(mm, "email", mcx)?,
-                            url: get_str(mm, "url", mcx)?,
-                        }),
-                        Value::Nil => out.push(Maintainer::default()),
-                        other => return Err(type_err(ctx, "maintainers", other, "v2.Maintainer")),
+                        // Fields in JSON key order: the first mismatch is the one Go reports.
+                        Value::Map(mm) => {
+                            let email = get_str(mm, "email", mcx)?;
+                            let name = get_str(mm, "name", mcx)?;
+                            let url = get_str(mm, "url", mcx)?;
+                            Ok(Maintainer { name, email, url })
+                        }
+                        Value::Nil => Ok(Maintainer::default()),
+                        other => Err(type_err(ctx, "maintainers", other, "v2.Maintainer")),
                     }
-                }
-                out
-            }
-            Some(v) => return Err(type_err(ctx, "maintainers", &v, "[]*v2.Maintainer")),
+                })
+                .collect(),
+            Some(v) => Err(type_err(ctx, "maintainers", &v, "[]*v2.Maintainer")),
         };
-        let annotations = match m.get("annotations") {
-            None | Some(Value::Nil) => None,
-            Some(Value::Map(a)) => {
-                let mut out = BTreeMap::new();
-                for (k, v) in a.borrow().iter() {
-                    let s = scalar_string(v)
-                        .ok_or_else(|| type_err(ctx, "annotations", v, "string"))?;
-                    out.insert(k.clone(), s);
-                }
-                Some(out)
-            }
-            Some(v) => return Err(type_err(ctx, "annotations", &v, "map[string]string")),
+        let maintainers = first.take("maintainers", maintainers);
+        let annotations = match field(&m, "annotations") {
+            None | Some(Value::Nil) => Ok(None),
+            Some(Value::Map(a)) => a
+                .borrow()
+                .iter()
+                .map(|(k, v)| {
+                    scalar_string(v)
+                        .map(|s| (k.clone(), s))
+                        .ok_or_else(|| type_err(ctx, "annotations", v, "string"))
+                })
+                .collect::<Result<BTreeMap<_, _>, _>>()
+                .map(Some),
+            Some(v) => Err(type_err(ctx, "annotations", &v, "map[string]string")),
         };
-        let deprecated = match m.get("deprecated") {
-            None | Some(Value::Nil) => false,
-            Some(Value::Bool(b)) => b,
-            Some(v) => return Err(type_err(ctx, "deprecated", &v, "bool")),
+        let annotations = first.take("annotations", annotations);
+        let deprecated = match field(&m, "deprecated") {
+            None | Some(Value::Nil) => Ok(false),
+            Some(Value::Bool(b)) => Ok(b),
+            Some(v) => Err(type_err(ctx, "deprecated", &v, "bool")),
         };
-        let type_text = get_str(&m, "type", ctx)?;
-        let mut api_version = get_str(&m, "apiVersion", ctx)?;
+        let deprecated = first.take("deprecated", deprecated);
+        let mut s = |key: &str| first.take(key, get_str(&m, key, ctx));
+        let type_text = s("type");
+        let mut api_version = s("apiVersion");
         if api_version.is_empty() {
             api_version = "v1".into();
         }
+        let name = s("name");
+        let home = s("home");
+        let version = s("version");
+        let description = s("description");
+        let icon = s("icon");
+        let condition = s("condition");
+        let tags = s("tags");
+        let app_version = s("appVersion");
+        let kube_version = s("kubeVersion");
+        let sources = first.take("sources", get_str_list(&m, "sources", ctx));
+        let keywords = first.take("keywords", get_str_list(&m, "keywords", ctx));
+        let dependencies = first.take("dependencies", dependencies_of(&m, ctx));
+        first.result()?;
         Ok(Metadata {
-            name: get_str(&m, "name", ctx)?,
-            home: get_str(&m, "home", ctx)?,
-            sources: get_str_list(&m, "sources", ctx)?,
-            version: get_str(&m, "version", ctx)?,
-            description: get_str(&m, "description", ctx)?,
-            keywords: get_str_list(&m, "keywords", ctx)?,
+            name,
+            home,
+            sources,
+            version,
+            description,
+            keywords,
             maintainers,
-            icon: get_str(&m, "icon", ctx)?,
+            icon,
             api_version,
-            condition: get_str(&m, "condition", ctx)?,
-            tags: get_str(&m, "tags", ctx)?,
-            app_version: get_str(&m, "appVersion", ctx)?,
+            condition,
+            tags,
+            app_version,
             deprecated,
             annotations,
-            kube_version: get_str(&m, "kubeVersion", ctx)?,
-            dependencies: dependencies_of(&m, ctx)?,
+            kube_version,
+            dependencies,
             chart_type: if type_text == "library" {
                 ChartType::Library
             } else {
@@ -545,4 +620,70 @@ fn is_go_print(c: char) -> bool {
         | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F);
     let private = matches!(u, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
     !c.is_control() && !format && !private
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(src: &str) -> String {
+        Metadata::parse(src).map(|_| ()).unwrap_err().message
+    }
+
+    const PREFIX: &str = "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: \
+                          json: cannot unmarshal ";
+
+    /// Messages recorded from helm v4.1.4 (`helm template` on each Chart.yaml).
+    #[test]
+    fn first_type_error_in_key_order_like_helm() {
+        let base = "apiVersion: v2\nname: c\nversion: 0.1.0\n";
+        let cases = [
+            (
+                "keywords: \"x\"\nmaintainers: 5\ndependencies: \"none\"\n",
+                "string into Go struct field Metadata.dependencies of type []*v2.Dependency",
+            ),
+            (
+                "maintainers:\n- name: [1]\n  email: {}\n",
+                "object into Go struct field Maintainer.maintainers.email of type string",
+            ),
+            (
+                "dependencies:\n- name: x\n  enabled: \"str\"\n  tags: 5\n",
+                "string into Go struct field Dependency.dependencies.enabled of type bool",
+            ),
+            (
+                "keywords: 5\nannotations: [1]\ntype: [1]\n",
+                "array into Go struct field Metadata.annotations of type map[string]string",
+            ),
+            (
+                "sources: 5\nkubeVersion: [1]\n",
+                "array into Go struct field Metadata.kubeVersion of type string",
+            ),
+        ];
+        for (extra, want) in cases {
+            assert_eq!(err(&format!("{base}{extra}")), format!("{PREFIX}{want}"));
+        }
+    }
+
+    /// encoding/json matches keys case-insensitively; the last spelling in key order wins.
+    #[test]
+    fn keys_match_case_insensitively_like_helm() {
+        let m = Metadata::parse("apiVersion: v2\nName: c\nversion: 0.1.0\n").unwrap();
+        assert_eq!(m.name, "c");
+        let m =
+            Metadata::parse("apiVersion: v2\nName: a\nname: real\nNAME: b\nversion: 1\n").unwrap();
+        assert_eq!(m.name, "real");
+        let m =
+            Metadata::parse("APIVERSION: v1\napiversion: v2\nname: c\nVersion: 0.1.0\n").unwrap();
+        assert_eq!(
+            (m.api_version.as_str(), m.version.as_str()),
+            ("v2", "0.1.0")
+        );
+        assert_eq!(
+            err("apiVersion: v2\nname: c\nversion: 0.1.0\nDependencies: 5\n"),
+            format!(
+                "{PREFIX}number into Go struct field Metadata.dependencies of type \
+                 []*v2.Dependency"
+            )
+        );
+    }
 }

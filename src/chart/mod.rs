@@ -102,19 +102,46 @@ impl Chart {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChartError {
     pub message: String,
+    /// The offending file relative to the root chart directory (`templates/x.yaml`,
+    /// `charts/sub.tgz`, `charts/sub/Chart.yaml`) when it is known, for report locations.
+    pub file: Option<String>,
+    /// 1-based line in [`ChartError::file`], when known.
+    pub line: Option<usize>,
 }
 
 impl ChartError {
     pub fn new(message: impl Into<String>) -> ChartError {
         ChartError {
             message: message.into(),
+            file: None,
+            line: None,
         }
     }
     /// Prefixes the message like Go's `errors.Wrap(err, ctx)`: `ctx: message`.
     pub fn wrap(self, ctx: impl fmt::Display) -> ChartError {
         ChartError {
             message: format!("{ctx}: {}", self.message),
+            ..self
         }
+    }
+    /// Sets the offending file (relative to the chart root) unless one is already known.
+    pub fn at_file(mut self, file: impl Into<String>) -> ChartError {
+        if self.file.is_none() {
+            self.file = Some(file.into());
+        }
+        self
+    }
+    /// Sets the line in the offending file.
+    pub fn at_line(mut self, line: Option<usize>) -> ChartError {
+        self.line = line.filter(|l| *l > 0);
+        self
+    }
+    /// Prefixes a known file with a subchart's directory (`sub/x` → `charts/sub/x`).
+    pub(crate) fn in_subchart(mut self, dir: &str) -> ChartError {
+        if let Some(f) = &self.file {
+            self.file = Some(format!("charts/{dir}/{f}"));
+        }
+        self
     }
 }
 

@@ -36,7 +36,9 @@ enum Node {
 impl Node {
     fn from_value(v: &Value, depth: usize) -> Node {
         if depth > 2_000 {
-            return Node::Leaf(Value::Nil);
+            // Deeper JSON stays one value (no native recursion); only paths that deep into it
+            // would see a leaf instead of a tree.
+            return Node::Leaf(v.clone());
         }
         match v {
             Value::Map(m) => Node::Map(
@@ -661,6 +663,22 @@ mod tests {
 
     fn set1(a: &str) -> Result<String, String> {
         parse(&[(a, SetKind::Set)])
+    }
+
+    /// helm v4.1.4 keeps a deep `--set-json` value whole (`toJson .Values | len` = 20004 for
+    /// 9999 nested lists); it used to be cut to null below 2000 levels.
+    #[test]
+    fn deep_set_json_is_kept() {
+        let n = 2_500;
+        let arg = format!("a={}{}", "[".repeat(n), "]".repeat(n));
+        let out = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || parse(&[(arg.as_str(), SetKind::SetJson)]))
+            .unwrap()
+            .join()
+            .unwrap()
+            .unwrap();
+        assert_eq!(out, format!("{{\"a\":{}{}}}", "[".repeat(n), "]".repeat(n)));
     }
 
     #[test]

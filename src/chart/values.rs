@@ -94,9 +94,17 @@ fn read_local(p: &str) -> Result<String, String> {
         if md.len() > super::archive::MAX_ARCHIVE_SIZE {
             return Err(format!("{p}: file is too large"));
         }
-        buf = std::fs::read(p).map_err(|e| format!("open {p}: {}", go_os_err(&e)))?;
+        // Bounded: a device or FIFO reports no length (`-f /dev/zero` must not eat memory).
+        let f = std::fs::File::open(p).map_err(|e| format!("open {p}: {}", go_os_err(&e)))?;
+        f.take(super::archive::MAX_ARCHIVE_SIZE + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("read {p}: {}", go_os_err(&e)))?;
+        if buf.len() as u64 > super::archive::MAX_ARCHIVE_SIZE {
+            return Err(format!("{p}: file is too large"));
+        }
     }
-    Ok(String::from_utf8_lossy(&buf).into_owned())
+    // Go strings keep bytes that are not UTF-8; the YAML loader refuses them like helm.
+    Ok(gotpl::value::go_string(&buf).into_owned())
 }
 
 fn go_os_err(e: &std::io::Error) -> String {

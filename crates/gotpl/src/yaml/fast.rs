@@ -6,12 +6,16 @@
 
 use super::load::{key_string, scalar_value, Children, Loc, SpanNode};
 use super::resolve::resolve_plain;
+use super::{Stage, YamlError};
 use crate::value::Value;
 use saphyr_parser::ScalarStyle;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
+/// Block nesting the (recursive) fast path handles; deeper documents go to the full loader.
 const MAX_DEPTH: usize = 200;
+/// go-yaml v2's flow/indent level limit and encoding/json's nesting limit.
+const MAX_GO_DEPTH: usize = 10_000;
 
 struct Line<'a> {
     /// 1-based line number.
@@ -28,12 +32,44 @@ struct Fast<'a> {
     lines: Vec<Line<'a>>,
     i: usize,
     spans: bool,
+    /// An error that ends the load where the fast path stopped (flow depth limit).
+    fatal: Option<YamlError>,
+    /// encoding/json's depth error, reported once the whole document has loaded.
+    json_depth: Option<YamlError>,
+    /// See [`fast_load_with`].
+    relaxed: bool,
 }
 
 type Node = (Value, SpanNode);
 
-/// Loads `src` if it stays within the fast subset.
-pub(super) fn fast_load(src: &str, spans: bool) -> Option<(Value, SpanNode)> {
+/// Loads `src` if it stays within the fast subset (`None`: ask the full loader). An error is
+/// one the fast path can decide alone: nesting deeper than go-yaml/encoding/json allow.
+pub(super) fn fast_load(src: &str, spans: bool) -> Option<Result<(Value, SpanNode), YamlError>> {
+    fast_load_with(src, spans, false)
+}
+
+/// [`fast_load`]; `relaxed` also takes flow continuation lines that are not indented past
+/// their block (libyaml accepts them; the full loader re-indents them, which moves their
+/// columns), for documents the full loader cannot take at all (flows nested over 255 deep).
+pub(super) fn fast_load_with(
+    src: &str,
+    spans: bool,
+    relaxed: bool,
+) -> Option<Result<(Value, SpanNode), YamlError>> {
+    let mut f = fast_lines(src, spans)?;
+    f.relaxed = relaxed;
+    let node = f.document();
+    if let Some(e) = f.fatal.take() {
+        return Some(Err(e));
+    }
+    let node = node?;
+    Some(match f.json_depth.take() {
+        Some(e) => Err(e),
+        None => Ok(node),
+    })
+}
+
+fn fast_lines(src: &str, spans: bool) -> Option<Fast<'_>> {
     if !chars_ok(src) {
         return None;
     }
@@ -51,20 +87,14 @@ pub(super) fn fast_load(src: &str, spans: bool) -> Option<(Value, SpanNode)> {
             raw,
         });
     }
-    let mut f = Fast { lines, i: 0, spans };
-    f.skip_blank();
-    if f.i >= f.lines.len() {
-        return Some((Value::Nil, SpanNode::default()));
-    }
-    if f.lines[f.i].indent != 0 {
-        return None;
-    }
-    let node = f.block(0, 0)?;
-    f.skip_blank();
-    if f.i < f.lines.len() {
-        return None;
-    }
-    Some(node)
+    Some(Fast {
+        lines,
+        i: 0,
+        spans,
+        fatal: None,
+        json_depth: None,
+        relaxed: false,
+    })
 }
 
 /// Tabs, CRs, BOMs, YAML 1.1 line breaks (NEL, LS, PS) and characters libyaml's reader rejects
@@ -89,6 +119,70 @@ fn is_comment_or_blank(text: &str) -> bool {
 }
 
 impl<'a> Fast<'a> {
+    /// The whole document: a block node, or a flow collection.
+    fn document(&mut self) -> Option<Node> {
+        self.skip_blank();
+        if self.i >= self.lines.len() {
+            return Some((Value::Nil, SpanNode::default()));
+        }
+        if self.lines[self.i].indent != 0 {
+            return None;
+        }
+        let li = self.i;
+        let text = self.lines[li].text;
+        let node = if text.starts_with('[') || text.starts_with('{') {
+            self.i += 1;
+            self.flow(li, 0, text, 0, None)?
+        } else {
+            self.block(0, 0)?
+        };
+        self.skip_blank();
+        if self.i < self.lines.len() {
+            return None;
+        }
+        Some(node)
+    }
+
+    /// A flow collection `text` starting at byte `col` of line `li` inside `outer`
+    /// collections, continuation lines indented deeper than `min_indent`; only a comment may
+    /// follow it on its last line, and parsing goes on after that line.
+    fn flow(
+        &mut self,
+        li: usize,
+        col: usize,
+        text: &'a str,
+        outer: usize,
+        min_indent: Option<usize>,
+    ) -> Option<Node> {
+        let mut p = FlowParser {
+            s: text,
+            i: 0,
+            min_indent,
+            outer,
+            li,
+            base: col,
+            fatal: None,
+            json_depth: None,
+        };
+        let node = p.node(self);
+        if p.fatal.is_some() {
+            self.fatal = p.fatal;
+            return None;
+        }
+        let (v, fs) = node?;
+        let rest = &p.s[p.i..];
+        if !(rest.is_empty()
+            || (rest.starts_with(' ') && is_comment_or_blank(rest.trim_start_matches(' '))))
+        {
+            return None;
+        }
+        self.i = self.i.max(p.li + 1);
+        if self.json_depth.is_none() {
+            self.json_depth = p.json_depth;
+        }
+        Some((v, SpanNode { key: None, ..fs }))
+    }
+
     fn skip_blank(&mut self) {
         while self.i < self.lines.len() && is_comment_or_blank(self.lines[self.i].text) {
             self.i += 1;
@@ -126,6 +220,9 @@ impl<'a> Fast<'a> {
     }
 
     fn sequence(&mut self, indent: usize, depth: usize) -> Option<Node> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         let first = self.loc(self.i, indent);
         let mut items = Vec::new();
         let mut spans = Vec::new();
@@ -185,7 +282,8 @@ impl<'a> Fast<'a> {
         if text == "-" || text.starts_with("- ") {
             return self.sequence(offset, depth + 1);
         }
-        if self.key_split(text).is_some() {
+        // A flow collection (a `key: value` inside it is not a block key).
+        if !(text.starts_with('[') || text.starts_with('{')) && self.key_split(text).is_some() {
             return self.mapping(offset, depth + 1);
         }
         let li = self.i;
@@ -354,7 +452,7 @@ impl<'a> Fast<'a> {
         &mut self,
         li: usize,
         col: usize,
-        text: &str,
+        text: &'a str,
         parent: usize,
         depth: usize,
     ) -> Option<Node> {
@@ -363,26 +461,13 @@ impl<'a> Fast<'a> {
         let (v, end) = match first {
             b'|' => return self.literal(li, col, text, parent),
             b'[' | b'{' => {
-                let mut p = FlowParser {
-                    s: text,
-                    i: 0,
-                    depth: 0,
-                    li,
-                    base: col,
-                };
-                let (v, fs) = p.node(self)?;
-                let rest = &text[p.i..];
-                if !(rest.is_empty()
-                    || (rest.starts_with(' ') && is_comment_or_blank(rest.trim_start_matches(' '))))
-                {
-                    return None;
-                }
-                let _ = fs.end;
+                let min = (!self.relaxed).then_some(parent);
+                let node = self.flow(li, col, text, depth + 1, min)?;
                 self.skip_blank();
                 if self.i < self.lines.len() && self.lines[self.i].indent > parent {
                     return None;
                 }
-                return Some((v, SpanNode { key: None, ..fs }));
+                return Some(node);
             }
             b'"' | b'\'' => {
                 let (s, used) = quoted(text)?;
@@ -644,72 +729,202 @@ fn quoted(text: &str) -> Option<(Cow<'_, str>, usize)> {
     Some((out.into(), end + 1))
 }
 
-/// One-line flow collections: `[a, "b", {c: 1}]`.
+/// Flow collections: `[a, "b", {c: 1}]`, also over several lines when every scalar stays on
+/// one line (pretty-printed JSON). Iterative (an explicit stack), so nesting as deep as
+/// go-yaml allows costs no native stack.
 struct FlowParser<'a> {
+    /// The current line from `base` on.
     s: &'a str,
     i: usize,
-    depth: usize,
-    /// The line, and the byte offset of `s` in it (for positions).
+    /// Continuation lines must be indented deeper than this (saphyr's rule; the full loader
+    /// patches such lines, so positions would differ): `None` at the document's top level.
+    min_indent: Option<usize>,
+    /// Collections enclosing this flow node (for encoding/json's depth limit).
+    outer: usize,
+    /// The current line, and the byte offset of `s` in it (for positions).
     li: usize,
     base: usize,
+    /// An error that ends the load (go-yaml's flow depth limit).
+    fatal: Option<YamlError>,
+    /// encoding/json's depth error, reported only if the document otherwise loads.
+    json_depth: Option<YamlError>,
+}
+
+/// An open flow collection.
+enum FlowFrame {
+    Seq {
+        items: Vec<Value>,
+        spans: Vec<SpanNode>,
+        at: Loc,
+    },
+    Map {
+        map: BTreeMap<String, Value>,
+        spans: HashMap<String, SpanNode>,
+        at: Loc,
+        /// The key whose value is being parsed.
+        key: Option<(String, Loc)>,
+    },
+}
+
+/// What the flow parser expects next.
+#[derive(Clone, Copy)]
+enum FlowState {
+    /// A node.
+    Value,
+    /// After `[` or `,` in a sequence: an item or `]`.
+    Item,
+    /// After `{` or `,` in a mapping: a key or `}`.
+    Key,
+    /// A node is complete: attach it, then `,` or a closing bracket.
+    After,
 }
 
 impl<'a> FlowParser<'a> {
-    fn ws(&mut self) {
-        while self.s.as_bytes().get(self.i) == Some(&b' ') {
+    fn peek(&self) -> Option<u8> {
+        self.s.as_bytes().get(self.i).copied()
+    }
+
+    /// Spaces on the current line only.
+    fn spaces(&mut self) {
+        while self.peek() == Some(b' ') {
             self.i += 1;
         }
     }
 
-    fn node(&mut self, f: &Fast) -> Option<(Value, SpanNode)> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
+    /// Skips spaces, line ends, comments and blank lines. `None` when the input ends inside
+    /// the collection or a continuation line is one the fast path leaves to the full loader.
+    fn ws(&mut self, f: &Fast<'a>) -> Option<()> {
+        loop {
+            self.spaces();
+            let b = self.s.as_bytes();
+            let comment =
+                self.i < b.len() && b[self.i] == b'#' && (self.i == 0 || b[self.i - 1] == b' ');
+            if self.i < b.len() && !comment {
+                return Some(());
+            }
+            self.li += 1;
+            let line = f.lines.get(self.li)?;
+            if !is_comment_or_blank(line.text) && self.min_indent.is_some_and(|m| line.indent <= m)
+            {
+                return None;
+            }
+            self.s = line.raw;
+            self.base = 0;
+            self.i = 0;
+        }
+    }
+
+    /// After a plain scalar that ends its line: the next line must go on with an indicator,
+    /// or the scalar would continue there (a multi-line plain scalar: full loader).
+    fn plain_ends_here(&self, f: &Fast<'a>) -> bool {
+        let next = f.lines[self.li + 1..].iter().find(|l| !l.text.is_empty());
+        matches!(
+            next.and_then(|l| l.text.as_bytes().first()),
+            Some(b',' | b']' | b'}')
+        )
+    }
+
+    /// Depth checks for a collection opened at `self.i` with `open` flow collections around
+    /// it: go-yaml v2 refuses more than 10000 flow levels (a scanner error, so positioned
+    /// like one: no line on the first line); encoding/json then refuses a document nested
+    /// more than 10000 deep.
+    fn check_depth(&mut self, f: &Fast<'a>, open: usize) -> Option<()> {
+        let c = self.s.as_bytes()[self.i] as char;
+        if open + 1 > MAX_GO_DEPTH {
+            let line = f.lines[self.li].no;
+            let message = if line > 1 {
+                format!("yaml: line {line}: exceeded max depth of {MAX_GO_DEPTH}")
+            } else {
+                format!("yaml: exceeded max depth of {MAX_GO_DEPTH}")
+            };
+            self.fatal = Some(YamlError {
+                line,
+                col: self.base + self.i + 1,
+                message,
+                stage: Stage::Convert,
+            });
             return None;
         }
-        self.ws();
-        let b = self.s.as_bytes();
-        let at = f.loc(self.li, self.base + self.i);
+        if self.outer + open + 1 > MAX_GO_DEPTH && self.json_depth.is_none() {
+            self.json_depth = Some(YamlError {
+                line: 0,
+                col: 0,
+                message: format!("invalid character '{c}' exceeded max depth"),
+                stage: Stage::Decode,
+            });
+        }
+        Some(())
+    }
+
+    fn node(&mut self, f: &Fast<'a>) -> Option<(Value, SpanNode)> {
         let with_spans = f.spans;
-        let (v, children) = match b.get(self.i)? {
-            b'[' => {
-                self.i += 1;
-                let mut items = Vec::new();
-                let mut spans = Vec::new();
-                loop {
-                    self.ws();
-                    if b.get(self.i) == Some(&b']') {
-                        self.i += 1;
-                        break;
-                    }
-                    let (v, s) = self.node(f)?;
-                    items.push(v);
-                    if with_spans {
-                        spans.push(s);
-                    }
-                    self.ws();
-                    match b.get(self.i)? {
-                        b',' => self.i += 1,
-                        b']' => {
+        let mut stack: Vec<FlowFrame> = Vec::new();
+        let mut state = FlowState::Value;
+        let mut done: Option<(Value, SpanNode)> = None;
+        loop {
+            match state {
+                FlowState::Value => {
+                    self.ws(f)?;
+                    let at = f.loc(self.li, self.base + self.i);
+                    match self.peek()? {
+                        b'[' => {
+                            self.check_depth(f, stack.len())?;
                             self.i += 1;
-                            break;
+                            stack.push(FlowFrame::Seq {
+                                items: Vec::new(),
+                                spans: Vec::new(),
+                                at,
+                            });
+                            state = FlowState::Item;
                         }
-                        _ => return None,
+                        b'{' => {
+                            self.check_depth(f, stack.len())?;
+                            self.i += 1;
+                            stack.push(FlowFrame::Map {
+                                map: BTreeMap::new(),
+                                spans: HashMap::new(),
+                                at,
+                                key: None,
+                            });
+                            state = FlowState::Key;
+                        }
+                        _ => {
+                            let (text, style) = self.scalar_text(f)?;
+                            let v = scalar_value(&text, style, None, Loc::default()).ok()?.1;
+                            let end = f.loc(self.li, self.base + self.i);
+                            done = Some((
+                                v,
+                                SpanNode {
+                                    key: None,
+                                    value: at,
+                                    end,
+                                    children: Children::None,
+                                },
+                            ));
+                            state = FlowState::After;
+                        }
                     }
                 }
-                (Value::list(items), Children::List(spans))
-            }
-            b'{' => {
-                self.i += 1;
-                let mut map = BTreeMap::new();
-                let mut spans = HashMap::new();
-                loop {
-                    self.ws();
-                    if b.get(self.i) == Some(&b'}') {
+                FlowState::Item => {
+                    self.ws(f)?;
+                    if self.peek() == Some(b']') {
                         self.i += 1;
-                        break;
+                        done = Some(self.close(f, stack.pop()?));
+                        state = FlowState::After;
+                    } else {
+                        state = FlowState::Value;
+                    }
+                }
+                FlowState::Key => {
+                    self.ws(f)?;
+                    if self.peek() == Some(b'}') {
+                        self.i += 1;
+                        done = Some(self.close(f, stack.pop()?));
+                        state = FlowState::After;
+                        continue;
                     }
                     let kloc = f.loc(self.li, self.base + self.i);
-                    let (k, kstyle) = self.scalar_text()?;
+                    let (k, kstyle) = self.scalar_text(f)?;
                     let key = match kstyle {
                         ScalarStyle::Plain => {
                             if k == "<<" {
@@ -719,57 +934,96 @@ impl<'a> FlowParser<'a> {
                         }
                         _ => k.into_owned(),
                     };
-                    self.ws();
-                    let (v, mut s) = if b.get(self.i) == Some(&b':') {
+                    let Some(FlowFrame::Map { key: slot, .. }) = stack.last_mut() else {
+                        return None;
+                    };
+                    *slot = Some((key, kloc));
+                    // An implicit key and its `:` share a line.
+                    self.spaces();
+                    if self.peek() == Some(b':') {
                         self.i += 1;
-                        if !matches!(b.get(self.i), Some(b' ')) {
+                        // After a quoted key the value may follow the colon directly
+                        // (`{"a":1}`, what toJson writes).
+                        if !matches!(self.peek(), Some(b' '))
+                            && (kstyle == ScalarStyle::Plain || self.peek().is_none())
+                        {
                             return None;
                         }
-                        self.node(f)?
+                        state = FlowState::Value;
+                    } else if !matches!(self.peek(), Some(b',' | b'}')) {
+                        return None;
                     } else {
                         // `{a}`: a key without a value; positions of such nulls aren't compared.
-                        (Value::Nil, SpanNode::default())
-                    };
-                    if with_spans {
-                        s.key = Some(kloc);
-                        spans.insert(key.clone(), s);
+                        done = Some((Value::Nil, SpanNode::default()));
+                        state = FlowState::After;
                     }
-                    map.insert(key, v);
-                    self.ws();
-                    match b.get(self.i)? {
-                        b',' => self.i += 1,
-                        b'}' => {
+                }
+                FlowState::After => {
+                    let (v, mut s) = done.take()?;
+                    let Some(top) = stack.last_mut() else {
+                        return Some((v, s));
+                    };
+                    let is_seq = match top {
+                        FlowFrame::Seq { items, spans, .. } => {
+                            items.push(v);
+                            if with_spans {
+                                spans.push(s);
+                            }
+                            true
+                        }
+                        FlowFrame::Map {
+                            map, spans, key, ..
+                        } => {
+                            let (k, kloc) = key.take()?;
+                            if with_spans {
+                                s.key = Some(kloc);
+                                spans.insert(k.clone(), s);
+                            }
+                            map.insert(k, v);
+                            false
+                        }
+                    };
+                    self.ws(f)?;
+                    match (self.peek()?, is_seq) {
+                        (b',', true) => {
                             self.i += 1;
-                            break;
+                            state = FlowState::Item;
+                        }
+                        (b',', false) => {
+                            self.i += 1;
+                            state = FlowState::Key;
+                        }
+                        (b']', true) | (b'}', false) => {
+                            self.i += 1;
+                            done = Some(self.close(f, stack.pop()?));
                         }
                         _ => return None,
                     }
                 }
-                (Value::map(map), Children::Map(spans))
             }
-            _ => {
-                let (text, style) = self.scalar_text()?;
-                (
-                    scalar_value(&text, style, None, Loc::default()).ok()?.1,
-                    Children::None,
-                )
-            }
-        };
-        self.depth -= 1;
+        }
+    }
+
+    /// The node of a collection whose closing bracket was just consumed.
+    fn close(&self, f: &Fast<'a>, frame: FlowFrame) -> (Value, SpanNode) {
         let end = f.loc(self.li, self.base + self.i);
-        Some((
+        let (v, at, children) = match frame {
+            FlowFrame::Seq { items, spans, at } => (Value::list(items), at, Children::List(spans)),
+            FlowFrame::Map { map, spans, at, .. } => (Value::map(map), at, Children::Map(spans)),
+        };
+        (
             v,
             SpanNode {
                 key: None,
                 value: at,
                 end,
-                children: if with_spans { children } else { Children::None },
+                children: if f.spans { children } else { Children::None },
             },
-        ))
+        )
     }
 
     /// A flow scalar: its text (decoded when quoted) and style.
-    fn scalar_text(&mut self) -> Option<(Cow<'a, str>, ScalarStyle)> {
+    fn scalar_text(&mut self, f: &Fast<'a>) -> Option<(Cow<'a, str>, ScalarStyle)> {
         let s: &'a str = self.s;
         let rest = &s[self.i..];
         match rest.as_bytes().first()? {
@@ -796,6 +1050,9 @@ impl<'a> FlowParser<'a> {
                     return None;
                 }
                 if end < b.len() && matches!(b[end], b'#' | b'[' | b'{') {
+                    return None;
+                }
+                if end == b.len() && !self.plain_ends_here(f) {
                     return None;
                 }
                 self.i += raw.len();
@@ -840,7 +1097,7 @@ mod tests {
     fn agree(src: &str) -> bool {
         let fast = fast_load(src, true);
         let full = load_docs_full(src, true, true);
-        let Some((fv, fs)) = fast else {
+        let Some(Ok((fv, fs))) = fast else {
             return false;
         };
         let full = full.unwrap_or_else(|e| {
@@ -872,6 +1129,13 @@ mod tests {
             "- a\n- b: 1\n  c:\n  - d\n- []\n- {}\n",
             "text: |\n  line one\n    indented\n\n  after blank\nnext: 2\n",
             "x: -1\ny: --a\nz: a#b\nw: http://example.com/x?y=1\n",
+            "{a: 1, b: [x, \"y\"], c: {}} # top-level flow\n",
+            "[1, {\"k\":\"v\"}, [], [[2]]]\n",
+            "x: {\"a\":[[1],[]],\"b\":\"c\",\"d\":{\"e\":null}}\n",
+            "a: [1, 2, ]\nb: {c: 1, }\n",
+            "{\n  \"a\": [\n    1,\n    {\"b\": \"c\"}\n  ],\n  \"d\": {}\n}\n",
+            "a:\n  b: [x, # c\n\n    y,\n    z]\n  c: 1\nd: {e: 1,\n  f: [2]} # t\n",
+            "- [1,\n  2]\n- {a: b,\n   c: d}\n",
         ];
         for src in accepted {
             assert!(agree(src), "fast path declined {src:?}");
@@ -884,7 +1148,10 @@ mod tests {
             "a: |+\n  keep\n\n",
             "a: multi\n  line\n",
             "a:\tb\n",
-            "a: [1,\n  2]\n",
+            "a: [1,\n2]\n",
+            "a: [b\n  c]\n",
+            "a: {b\n  : c}\n",
+            "a: [1,\n  2\n",
             "? complex\n: v\n",
             "a: 1\n---\nb: 2\n",
             "<<: {a: 1}\n",
@@ -894,6 +1161,39 @@ mod tests {
         ] {
             assert!(fast_load(src, true).is_none(), "fast path accepted {src:?}");
         }
+    }
+
+    /// helm v4.1.4 on a values file `a: {a: {… 1}}`: 10000 flow levels load; 10001 nested
+    /// collections fail encoding/json's depth check; 10001 flow levels fail go-yaml's.
+    #[test]
+    fn deep_flow_like_helm() {
+        let flow = |n: usize, open: &str, close: &str| {
+            format!("a: {}1{}\n", open.repeat(n), close.repeat(n))
+        };
+        let ok = fast_load(&flow(9_999, "{a: ", "}"), false);
+        assert!(matches!(ok, Some(Ok(_))));
+        let top = format!("{}1{}\n", "{a: ".repeat(10_000), "}".repeat(10_000));
+        assert!(matches!(fast_load(&top, false), Some(Ok(_))));
+        let msg = |src: &str| match fast_load(src, false) {
+            Some(Err(e)) => e.full_message(),
+            other => panic!("expected an error, got {:?}", other.map(|r| r.is_ok())),
+        };
+        assert_eq!(
+            msg(&flow(10_000, "{a: ", "}")),
+            "error unmarshaling JSON: while decoding JSON: invalid character '{' exceeded max depth"
+        );
+        assert_eq!(
+            msg(&flow(10_000, "[", "]")),
+            "error unmarshaling JSON: while decoding JSON: invalid character '[' exceeded max depth"
+        );
+        assert_eq!(
+            msg(&flow(10_001, "[", "]")),
+            "error converting YAML to JSON: yaml: exceeded max depth of 10000"
+        );
+        assert_eq!(
+            msg(&format!("b: 1\n{}", flow(10_001, "[", "]"))),
+            "error converting YAML to JSON: yaml: line 2: exceeded max depth of 10000"
+        );
     }
 
     /// Every prefix and every one-line deletion of the fixtures: the fast path declines or agrees.

@@ -8,8 +8,9 @@ use base64::Engine as _;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::collections::{BTreeMap, HashMap};
 
-/// Nesting bound: deeper documents are an error instead of a stack overflow later on.
-const MAX_DEPTH: usize = 2_000;
+/// go-yaml v2's limit on open block levels (libyaml `indents`) and encoding/json's nesting
+/// limit: deeper documents are errors, as in helm.
+const MAX_DEPTH: usize = 10_000;
 
 /// A source position: 1-based line and column (columns count characters).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -226,6 +227,67 @@ struct Builder {
     /// Keys are stringified before the JSON encoding meets `.inf`/`.nan`.
     key_err: Option<YamlError>,
     conv_err: Option<YamlError>,
+    /// encoding/json's nesting limit, met when sigs.k8s.io/yaml decodes the converted JSON.
+    json_err: Option<YamlError>,
+    /// Per open collection: whether it holds one of libyaml's block indentation levels
+    /// (block collections except indentless sequences).
+    indents: Vec<bool>,
+    /// How many of `indents` are true.
+    indent_count: usize,
+}
+
+impl Builder {
+    /// Depth checks when a collection opens at `start`: go-yaml's block level limit (a
+    /// scanner error: no line on the first line) and encoding/json's depth limit (reported
+    /// only if the document otherwise converts).
+    /// `line_indent`: the indentation of the line the collection starts on (for a block
+    /// sequence, its first `-`: saphyr's marker points past it).
+    fn open(
+        &mut self,
+        start: Loc,
+        line_indent: usize,
+        flow: bool,
+        is_seq: bool,
+    ) -> Result<(), YamlError> {
+        let indentless = is_seq
+            && !flow
+            && matches!(self.stack.last(), Some(Frame::Map { start: p, .. }) if p.col == line_indent + 1)
+            && self.indents.last() == Some(&true);
+        let counted = !flow && !indentless;
+        self.indents.push(counted);
+        self.indent_count += usize::from(counted);
+        if counted && self.indent_count > MAX_DEPTH {
+            let message = if start.line > 1 {
+                format!(
+                    "yaml: line {}: exceeded max depth of {MAX_DEPTH}",
+                    start.line
+                )
+            } else {
+                format!("yaml: exceeded max depth of {MAX_DEPTH}")
+            };
+            return Err(err_at(start.line, start.col, message));
+        }
+        if self.stack.len() >= MAX_DEPTH && self.json_err.is_none() {
+            let c = if is_seq { '[' } else { '{' };
+            self.json_err = Some(YamlError {
+                line: 0,
+                col: 0,
+                message: format!("invalid character '{c}' exceeded max depth"),
+                stage: Stage::Decode,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Leading spaces of the line holding byte `at`.
+fn line_indent(src: &str, at: usize) -> usize {
+    let head = &src.as_bytes()[..at.min(src.len())];
+    let start = head.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+    src.as_bytes()[start..]
+        .iter()
+        .take_while(|b| **b == b' ')
+        .count()
 }
 
 fn loc_of(m: &saphyr_parser::Marker) -> Loc {
@@ -617,12 +679,29 @@ fn merge_into(
 /// Parses documents. `first_only` stops after the first one (go-yaml v2 `Unmarshal` never looks
 /// further, so errors in later documents don't matter).
 fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spans)>, YamlError> {
+    // Bytes that are not UTF-8 (kept as escape characters, see `value::go_string`) fail
+    // go-yaml's reader before anything is parsed; reader errors carry no line.
+    if let Some(e) = crate::value::go_yaml_utf8_error(src) {
+        return Err(err_at(0, 0, format!("yaml: {e}")));
+    }
     if first_only {
-        if let Some((v, root)) = super::fast::fast_load(src, spans) {
-            return Ok(vec![(v, Spans { root })]);
+        match super::fast::fast_load(src, spans) {
+            Some(Ok((v, root))) => return Ok(vec![(v, Spans { root })]),
+            Some(Err(e)) => return Err(e),
+            None => {}
         }
     }
-    load_docs_full(src, spans, first_only)
+    let full = load_docs_full(src, spans, first_only);
+    if let Err(e) = &full {
+        // saphyr caps flow nesting at 255 levels, go-yaml at 10000: a document within the
+        // fast path's reach gets helm's answer from it.
+        if first_only && e.message.ends_with("recursion limit exceeded") {
+            if let Some(r) = super::fast::fast_load_with(src, spans, true) {
+                return r.map(|(v, root)| vec![(v, Spans { root })]);
+            }
+        }
+    }
+    full
 }
 
 /// The full loader (saphyr events), for everything the fast path declines.
@@ -655,6 +734,10 @@ pub(super) fn load_docs_full(
                 }
                 patched = Some(t);
             }
+            Err(LoadFail::QuotedIndent(line, col)) => match indent_quoted(text, line, col) {
+                Some(t) => patched = Some(t),
+                None => return Err(err_at(line, col, "yaml: invalid indentation".into())),
+            },
             Err(LoadFail::Error(e)) => return Err(e),
             Ok(d) => return Ok(d),
         }
@@ -671,6 +754,9 @@ enum LoadFail {
     TabAfterColon(usize),
     /// A line (1-based) inside a flow collection that saphyr finds under-indented.
     FlowIndent(usize),
+    /// A quoted scalar (its 1-based line, 0-based column) whose continuation lines saphyr
+    /// finds under-indented; libyaml does not check them.
+    QuotedIndent(usize, usize),
     Error(YamlError),
 }
 
@@ -678,6 +764,53 @@ impl From<YamlError> for LoadFail {
     fn from(e: YamlError) -> LoadFail {
         LoadFail::Error(e)
     }
+}
+
+/// `text` with every continuation line of the quoted scalar that starts at (`line`, `col`)
+/// indented past the scalar's column. Folding strips a continuation line's leading blanks,
+/// so the value is unchanged; only those lines' columns move. `None` if no scalar is found.
+fn indent_quoted(text: &str, line: usize, col: usize) -> Option<String> {
+    let start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let rest = &text[start..];
+    let (q_at, quote) = rest
+        .char_indices()
+        .skip(col)
+        .take_while(|(_, c)| *c != '\n')
+        .find(|(_, c)| *c == '"' || *c == '\'')?;
+    let pad = " ".repeat(col + 1);
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..start + q_at + 1]);
+    let mut chars = rest[q_at + 1..].char_indices();
+    while let Some((i, c)) = chars.next() {
+        out.push(c);
+        match c {
+            '\\' if quote == '"' => {
+                if let Some((_, n)) = chars.next() {
+                    out.push(n);
+                    if n == '\n' {
+                        out.push_str(&pad);
+                    }
+                }
+            }
+            '\n' => out.push_str(&pad),
+            c if c == quote => {
+                // `''` inside a single-quoted scalar is an escaped quote.
+                if quote == '\'' && rest[q_at + 1 + i + 1..].starts_with('\'') {
+                    chars.next();
+                    out.push('\'');
+                    continue;
+                }
+                out.push_str(&rest[q_at + 1 + i + 1..]);
+                return Some(out);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The byte offset of the tab in a `:<tab>` near saphyr's error mark, if that's the problem.
@@ -714,6 +847,9 @@ fn load_docs_once(
         decode_err: None,
         key_err: None,
         conv_err: None,
+        json_err: None,
+        indents: Vec::new(),
+        indent_count: 0,
     };
     let mut root: Option<Built> = None;
     // Whether each open collection is a flow one (`[`/`{`), to recognise flow indentation errors.
@@ -726,6 +862,10 @@ fn load_docs_once(
                 let in_flow = flow.last().copied().unwrap_or(0);
                 if e.info().contains("invalid indentation") && in_flow != 0 {
                     return Err(LoadFail::FlowIndent(e.marker().line()));
+                }
+                if e.info() == "invalid indentation in quoted scalar" {
+                    let m = e.marker();
+                    return Err(LoadFail::QuotedIndent(m.line(), m.col()));
                 }
                 if let Some(at) = tab_after_colon(src, &e) {
                     return Err(LoadFail::TabAfterColon(at));
@@ -772,6 +912,7 @@ fn load_docs_once(
                     .take()
                     .or_else(|| b.key_err.take())
                     .or_else(|| b.conv_err.take())
+                    .or_else(|| b.json_err.take())
                 {
                     return Err(LoadFail::Error(e));
                 }
@@ -848,13 +989,8 @@ fn load_docs_once(
             }
             Event::SequenceStart(anchor, _) => {
                 b.count_node(1, false)?;
-                if b.stack.len() >= MAX_DEPTH {
-                    return Err(LoadFail::Error(err_at(
-                        start.line,
-                        start.col,
-                        "yaml: exceeded max depth".into(),
-                    )));
-                }
+                let indent = line_indent(src, cursor.bi);
+                b.open(start, indent, flow.last().is_some_and(|f| *f != 0), true)?;
                 b.stack.push(Frame::Seq {
                     anchor,
                     items: Vec::new(),
@@ -865,13 +1001,7 @@ fn load_docs_once(
             }
             Event::MappingStart(anchor, _) => {
                 b.count_node(1, false)?;
-                if b.stack.len() >= MAX_DEPTH {
-                    return Err(LoadFail::Error(err_at(
-                        start.line,
-                        start.col,
-                        "yaml: exceeded max depth".into(),
-                    )));
-                }
+                b.open(start, 0, flow.last().is_some_and(|f| *f != 0), false)?;
                 b.stack.push(Frame::Map {
                     anchor,
                     map: BTreeMap::new(),
@@ -882,6 +1012,9 @@ fn load_docs_once(
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                if b.indents.pop() == Some(true) {
+                    b.indent_count -= 1;
+                }
                 let built = match b.stack.pop() {
                     Some(Frame::Seq {
                         anchor,
@@ -1370,6 +1503,63 @@ mod tests {
         );
     }
 
+    /// helm v4.1.4: bytes that are not UTF-8 fail go-yaml's reader, wherever they are.
+    #[test]
+    fn invalid_utf8_is_a_reader_error() {
+        let s = crate::value::go_string(b"# c \xc3\x28\na: 1\n").into_owned();
+        let e = load(&s).unwrap_err();
+        assert_eq!(
+            e.full_message(),
+            "error converting YAML to JSON: yaml: invalid trailing UTF-8 octet"
+        );
+        let s = crate::value::go_string(b"a: \"\xff\"\n").into_owned();
+        assert_eq!(
+            load_all(&s).unwrap_err().message,
+            "yaml: invalid leading UTF-8 octet"
+        );
+        // A real U+10FFxx character is valid text.
+        let s = crate::value::go_string("a: \u{10FF80}\n".as_bytes()).into_owned();
+        assert!(load(&s).is_ok());
+    }
+
+    /// Block levels count like libyaml's indents (an indentless sequence adds none); the
+    /// 10001st open collection fails encoding/json, the 10001st block level go-yaml.
+    #[test]
+    fn block_depth_limits_like_helm() {
+        let deep = |n: usize, lead: &str| format!("a:\n{lead}{}1\n", "- ".repeat(n));
+        let msg = |src: String| load(&src).map(|_| ()).unwrap_err().full_message();
+        assert!(load(&deep(9_999, "")).is_ok());
+        assert_eq!(
+            msg(deep(10_000, "")),
+            "error unmarshaling JSON: while decoding JSON: invalid character '[' exceeded max depth"
+        );
+        assert_eq!(
+            msg(deep(10_001, "")),
+            "error converting YAML to JSON: yaml: line 2: exceeded max depth of 10000"
+        );
+        assert_eq!(
+            msg(deep(10_000, "\n  ")),
+            "error converting YAML to JSON: yaml: line 3: exceeded max depth of 10000"
+        );
+    }
+
+    /// Flows spread over lines and nested deeper than saphyr's 255 levels still load like
+    /// helm's (also with continuation lines at the parent's indentation).
+    #[test]
+    fn deep_multiline_flow_like_helm() {
+        let deep = |n: usize| format!("a: {}1{}\n", "[\n".repeat(n), "\n]".repeat(n));
+        assert_eq!(
+            crate::json::to_json(&load(&deep(300)).unwrap())
+                .unwrap()
+                .len(),
+            607
+        );
+        assert_eq!(
+            load(&deep(10_001)).unwrap_err().full_message(),
+            "error converting YAML to JSON: yaml: line 10001: exceeded max depth of 10000"
+        );
+    }
+
     #[test]
     fn billion_laughs_is_bounded() {
         let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
@@ -1478,6 +1668,21 @@ mod span_tests {
         assert_eq!(s.find(&["a"]).unwrap().value, Loc { line: 1, col: 4 });
     }
 
+    #[test]
+    fn quoted_continuation_lines_need_no_indentation() {
+        // libyaml (helm) accepts these; saphyr wants continuation lines past the block indent.
+        // Values verified with helm v4.1.4 (`.Values | toJson`).
+        let v = load("x:\n  t: \"a\nb \\\n   c\"\n  z: 'p\n q''r'\n  w: 1\n").unwrap();
+        assert_eq!(
+            crate::json::to_json(&v).unwrap(),
+            r#"{"x":{"t":"a b c","w":1,"z":"p q'r"}}"#
+        );
+        let (_, s) = load_spanned("a:\n  b: \"x\n  y\"\n  c: 2\n").unwrap();
+        assert_eq!(s.find(&["a", "c"]).unwrap().value, Loc { line: 4, col: 6 });
+        // An unterminated scalar is still an error, not a loop.
+        assert!(load("a:\n  b: \"x\n  y\n").is_err());
+    }
+
     /// `cargo test --release -p chartgate-gotpl --lib load_speed -- --ignored --nocapture`
     #[test]
     #[ignore]
@@ -1492,7 +1697,7 @@ mod span_tests {
         }
         println!(
             "fast path taken: {}",
-            super::super::fast::fast_load(&src, false).is_some()
+            matches!(super::super::fast::fast_load(&src, false), Some(Ok(_)))
         );
         // Best of 30: this shared box is noisy; the minimum is the cost without interference.
         let best = |f: &dyn Fn()| {
