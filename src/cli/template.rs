@@ -11,23 +11,26 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-/// Flags of `helm template` (install flags that only matter against a cluster are accepted and
+/// Flags of `helm template` (value flags take the next argument even when it starts with `-`,
+/// as pflag does; install flags that only matter against a cluster are accepted and
 /// ignored, so helm command lines work unchanged).
 #[derive(Args, Debug, Clone, Default)]
+// pflag: a repeated flag is not an error, the last value wins.
+#[command(args_override_self = true)]
 pub struct TemplateArgs {
     /// [NAME] CHART: the release name (optional) and the chart directory or archive.
     #[arg(value_name = "NAME_OR_CHART", required = true, num_args = 1..)]
     pub args: Vec<String>,
     /// Namespace for `.Release.Namespace` (default: $HELM_NAMESPACE or "default").
-    #[arg(short = 'n', long)]
+    #[arg(short = 'n', long, allow_hyphen_values = true)]
     pub namespace: Option<String>,
     #[command(flatten)]
     pub values: super::values::ValuesArgs,
     /// Kubernetes version for `.Capabilities.KubeVersion`.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub kube_version: Option<String>,
     /// Extra API versions for `.Capabilities.APIVersions`.
-    #[arg(short = 'a', long)]
+    #[arg(short = 'a', long, allow_hyphen_values = true)]
     pub api_versions: Vec<String>,
     /// Include CRDs in the templated output.
     #[arg(long)]
@@ -45,13 +48,13 @@ pub struct TemplateArgs {
     #[arg(long)]
     pub is_upgrade: bool,
     /// Write the templates to files in this directory instead of stdout.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub output_dir: Option<PathBuf>,
     /// Use the release name in the --output-dir path.
     #[arg(long)]
     pub release_name: bool,
     /// Only show manifests rendered from the given templates.
-    #[arg(short = 's', long)]
+    #[arg(short = 's', long, allow_hyphen_values = true)]
     pub show_only: Vec<String>,
     /// Skip validating values against values.schema.json.
     #[arg(long)]
@@ -60,7 +63,7 @@ pub struct TemplateArgs {
     #[arg(short = 'g', long)]
     pub generate_name: bool,
     /// Template used to name the release.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub name_template: Option<String>,
     /// Seed for random functions (chartgate extension; reproducible output).
     #[arg(long, hide = true)]
@@ -120,13 +123,15 @@ pub enum TemplateError {
     Plain(String),
     /// Failures of the render itself: helm adds `Use --debug flag to render out invalid YAML`.
     Render(String),
+    /// A failure after helm already printed `stdout` (the `wrote PATH` lines of --output-dir).
+    AfterOutput { stdout: String, message: String },
 }
 
 impl TemplateError {
     /// The text helm prints after `Error: `.
     pub fn message(&self) -> String {
         match self {
-            TemplateError::Plain(m) => m.clone(),
+            TemplateError::Plain(m) | TemplateError::AfterOutput { message: m, .. } => m.clone(),
             TemplateError::Render(m) => {
                 format!("{m}\n\nUse --debug flag to render out invalid YAML")
             }
@@ -139,6 +144,10 @@ impl From<OutputError> for TemplateError {
         match e {
             OutputError::Render(m) => TemplateError::Render(m),
             OutputError::Plain(m) => TemplateError::Plain(m),
+            OutputError::AfterWrites { written, message } => TemplateError::AfterOutput {
+                stdout: written,
+                message,
+            },
         }
     }
 }
@@ -206,9 +215,101 @@ fn locate_chart(name: &str) -> Result<PathBuf, String> {
     ))
 }
 
+/// pflag's `StringSlice` value (`--api-versions`): every occurrence is one CSV record (Go's
+/// `encoding/csv` rules: quoted fields, `""` escapes, only the first record counts).
+fn string_slice_flag(values: &[String], flag: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for v in values {
+        let fields = csv_record(v).map_err(|e| {
+            format!(
+                "invalid argument {} for \"{flag}\" flag: {e}",
+                gotpl::template::go_quote(v)
+            )
+        })?;
+        out.extend(fields);
+    }
+    Ok(out)
+}
+
+/// The first record of a CSV text as Go's `csv.Reader.Read` returns it (default options);
+/// the error is worded like its `ParseError`.
+fn csv_record(text: &str) -> Result<Vec<String>, String> {
+    let norm = text.replace("\r\n", "\n");
+    let b = norm.as_bytes();
+    let mut i = 0;
+    let mut line = 1;
+    // Empty lines before the record are skipped.
+    while i < b.len() && b[i] == b'\n' {
+        i += 1;
+        line += 1;
+    }
+    if i >= b.len() {
+        return Ok(Vec::new());
+    }
+    let start_line = line;
+    let mut line_start = i;
+    let err = |line: usize, col: usize, msg: &str| {
+        if line == start_line {
+            format!("parse error on line {line}, column {col}: {msg}")
+        } else {
+            format!("record on line {start_line}; parse error on line {line}, column {col}: {msg}")
+        }
+    };
+    const QUOTE_ERR: &str = "extraneous or missing \" in quoted-field";
+    let mut fields = Vec::new();
+    loop {
+        let mut field = Vec::new();
+        if i < b.len() && b[i] == b'"' {
+            i += 1;
+            loop {
+                match b.get(i) {
+                    None => return Err(err(line, i - line_start + 1, QUOTE_ERR)),
+                    Some(b'"') => match b.get(i + 1) {
+                        Some(b'"') => {
+                            field.push(b'"');
+                            i += 2;
+                        }
+                        None | Some(b',') | Some(b'\n') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => return Err(err(line, i - line_start + 1, QUOTE_ERR)),
+                    },
+                    Some(b'\n') => {
+                        field.push(b'\n');
+                        i += 1;
+                        line += 1;
+                        line_start = i;
+                    }
+                    Some(&c) => {
+                        field.push(c);
+                        i += 1;
+                    }
+                }
+            }
+        } else {
+            while i < b.len() && b[i] != b',' && b[i] != b'\n' {
+                if b[i] == b'"' {
+                    return Err(err(line, i - line_start + 1, "bare \" in non-quoted-field"));
+                }
+                field.push(b[i]);
+                i += 1;
+            }
+        }
+        fields.push(String::from_utf8_lossy(&field).into_owned());
+        if i < b.len() && b[i] == b',' {
+            i += 1;
+            continue;
+        }
+        return Ok(fields);
+    }
+}
+
 /// Runs `template` and returns what it prints on success.
 pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
     let plain = TemplateError::Plain;
+    // Flag values are parsed before anything else runs, as cobra does.
+    let api_versions = string_slice_flag(&a.api_versions, "-a, --api-versions").map_err(plain)?;
     let kube_version = match a.kube_version.as_deref() {
         Some(v) if !v.is_empty() => Some(KubeVersion::parse(v).map_err(plain)?),
         _ => None,
@@ -242,7 +343,7 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
                 .filter(|n| !n.is_empty())
         })
         .unwrap_or_else(|| "default".into());
-    let capabilities = Capabilities::new(kube_version, &a.api_versions);
+    let capabilities = Capabilities::new(kube_version, &api_versions);
     let required = &prepared.chart.metadata.kube_version;
     if !required.is_empty() && !kube_compatible(required, &capabilities.kube_version.normalized) {
         return Err(TemplateError::Render(format!(
@@ -316,7 +417,13 @@ fn kube_compatible(constraint: &str, version: &str) -> bool {
 pub fn run(a: &TemplateArgs) -> Outcome {
     match execute(a) {
         Ok(out) => Outcome::ok(out),
-        Err(e) => Outcome::error(e.message()),
+        Err(e) => {
+            let mut o = Outcome::error(e.message());
+            if let TemplateError::AfterOutput { stdout, .. } = e {
+                o.stdout = stdout;
+            }
+            o
+        }
     }
 }
 
@@ -401,6 +508,81 @@ mod tests {
         assert_eq!(
             name_and_chart(&a).unwrap_err(),
             "expected at most two arguments, unexpected arguments: c"
+        );
+    }
+
+    #[test]
+    fn api_versions_split_like_pflag_string_slice() {
+        let split = |v: &[&str]| {
+            let owned: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+            string_slice_flag(&owned, "-a, --api-versions")
+        };
+        let ok = |v: &[&str]| split(v).expect("valid CSV");
+        // Results and messages verified with helm v4.1.4 `-a`.
+        assert_eq!(ok(&["a/v1,\"b,c/v1\",d"]), vec!["a/v1", "b,c/v1", "d"]);
+        assert_eq!(ok(&["a,,b"]), vec!["a", "", "b"]);
+        assert_eq!(ok(&[","]), vec!["", ""]);
+        assert_eq!(ok(&["x/v1, y/v1"]), vec!["x/v1", " y/v1"]);
+        assert_eq!(ok(&["\"a\"\"b\""]), vec!["a\"b"]);
+        assert_eq!(ok(&["a\nb"]), vec!["a"]);
+        assert_eq!(ok(&["\"a\nb\",c"]), vec!["a\nb", "c"]);
+        assert_eq!(ok(&["a", "b,c"]), vec!["a", "b", "c"]);
+        assert!(ok(&[""]).is_empty());
+        assert_eq!(
+            split(&["\"a"]).unwrap_err(),
+            "invalid argument \"\\\"a\" for \"-a, --api-versions\" flag: parse error on line 1, column 3: extraneous or missing \" in quoted-field"
+        );
+        assert_eq!(
+            split(&["a, \"b\""]).unwrap_err(),
+            "invalid argument \"a, \\\"b\\\"\" for \"-a, --api-versions\" flag: parse error on line 1, column 4: bare \" in non-quoted-field"
+        );
+        assert_eq!(
+            split(&["\"a\nb\"c"]).unwrap_err(),
+            "invalid argument \"\\\"a\\nb\\\"c\" for \"-a, --api-versions\" flag: record on line 1; parse error on line 2, column 2: extraneous or missing \" in quoted-field"
+        );
+    }
+
+    #[test]
+    fn value_flags_take_hyphen_values_like_pflag() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            t: TemplateArgs,
+        }
+        // helm v4.1.4: `-n -x` renders with namespace "-x"; `--kube-version -1` fails parsing
+        // the version (not the flag).
+        let cli = Cli::try_parse_from(["t", "c", "-n", "-x", "--kube-version", "-1", "-s", "-y"])
+            .expect("hyphen values accepted");
+        // Repeated flags: the last value wins; vectors still accumulate.
+        let again = Cli::try_parse_from([
+            "t",
+            "c",
+            "-n",
+            "a",
+            "--namespace",
+            "b",
+            "--include-crds",
+            "--include-crds",
+            "-s",
+            "x",
+            "-s",
+            "y",
+            "-f",
+            "v1.yaml",
+            "-f",
+            "v2.yaml",
+        ])
+        .expect("repeated flags accepted");
+        assert_eq!(again.t.namespace.as_deref(), Some("b"));
+        assert!(again.t.include_crds);
+        assert_eq!(again.t.show_only, vec!["x".to_string(), "y".to_string()]);
+        assert_eq!(cli.t.namespace.as_deref(), Some("-x"));
+        assert_eq!(cli.t.kube_version.as_deref(), Some("-1"));
+        assert_eq!(cli.t.show_only, vec!["-y".to_string()]);
+        assert_eq!(
+            execute(&cli.t).unwrap_err().message(),
+            "invalid kube version '-1': could not parse \"-1\" as version"
         );
     }
 }

@@ -267,7 +267,8 @@ fn collect(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                src: String::from_utf8_lossy(&t.data).into_owned(),
+                // Go keeps bytes that are not UTF-8 (see gotpl::value::go_string).
+                src: gotpl::value::go_string(&t.data).into_owned(),
                 dot: dot.clone(),
                 base_path: format!("{full_path}/templates"),
             },

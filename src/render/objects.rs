@@ -69,7 +69,7 @@ impl Files {
     pub fn get(&self, name: &str) -> String {
         self.files
             .get(name)
-            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .map(|b| gotpl::value::go_string(b).into_owned())
             .unwrap_or_default()
     }
 
@@ -89,7 +89,7 @@ impl Files {
     pub fn lines(&self, name: &str) -> Vec<String> {
         match self.files.get(name) {
             Some(b) if !b.is_empty() => {
-                let s = String::from_utf8_lossy(b);
+                let s = gotpl::value::go_string(b);
                 let s = s.strip_suffix('\n').unwrap_or(&s);
                 s.split('\n').map(str::to_string).collect()
             }
@@ -107,7 +107,7 @@ impl Files {
         let m = self
             .files
             .iter()
-            .map(|(k, v)| (Files::base(k), Value::str(String::from_utf8_lossy(v))))
+            .map(|(k, v)| (Files::base(k), Value::from_go_bytes(v)))
             .collect();
         yaml_of(m)
     }
@@ -222,10 +222,17 @@ impl Default for KubeVersion {
 impl KubeVersion {
     /// Parses `--kube-version` like helm (k8s `ParseGeneric`: `\s*v?N.N[.N…]` then anything).
     pub fn parse(text: &str) -> Result<KubeVersion, String> {
-        let illegal =
-            || format!("invalid kube version '{text}': illegal version string \"{text}\"");
-        let s = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0C', '\x0B']);
+        // k8s prints the input with Go's %q.
+        let quoted = gotpl::template::go_quote(text);
+        let illegal = || format!("invalid kube version '{text}': illegal version string {quoted}");
+        // `\s` of Go's regexp: no vertical tab.
+        let s = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0C']);
         let s = s.strip_prefix('v').unwrap_or(s);
+        if !s.starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(format!(
+                "invalid kube version '{text}': could not parse {quoted} as version"
+            ));
+        }
         // The numeric part: digits groups separated by dots (a trailing dot is "extra").
         let mut comps: Vec<&str> = Vec::new();
         let mut rest = s;
@@ -247,14 +254,19 @@ impl KubeVersion {
         let first = comps[0];
         if first.starts_with('0') && first != "0" {
             return Err(format!(
-                "invalid kube version '{text}': illegal zero-prefixed version component \"{first}\" in \"{text}\""
+                "invalid kube version '{text}': illegal zero-prefixed version component \"{first}\" in {quoted}"
             ));
         }
         let mut nums = Vec::new();
         for c in &comps {
             match c.parse::<u64>() {
                 Ok(n) => nums.push(n),
-                Err(_) => return Err(illegal()),
+                // Only digits reach here, so the one failure is overflow (Go's ParseUint).
+                Err(_) => {
+                    return Err(format!(
+                        "invalid kube version '{text}': illegal non-numeric version component \"{c}\" in {quoted}: strconv.ParseUint: parsing \"{c}\": value out of range"
+                    ))
+                }
             }
         }
         let version = if text.starts_with('v') {
@@ -536,6 +548,20 @@ mod tests {
             "invalid kube version 'v1': illegal version string \"v1\""
         );
         assert!(KubeVersion::parse("1.x").is_err());
+        // Messages below verified with helm v4.1.4 `--kube-version`.
+        assert_eq!(
+            KubeVersion::parse("abc").unwrap_err(),
+            "invalid kube version 'abc': could not parse \"abc\" as version"
+        );
+        assert_eq!(
+            KubeVersion::parse("\x0b1.2").unwrap_err(),
+            "invalid kube version '\x0b1.2': could not parse \"\\v1.2\" as version"
+        );
+        assert_eq!(
+            KubeVersion::parse("1.99999999999999999999").unwrap_err(),
+            "invalid kube version '1.99999999999999999999': illegal non-numeric version component \"99999999999999999999\" in \"1.99999999999999999999\": strconv.ParseUint: parsing \"99999999999999999999\": value out of range"
+        );
+        assert!(KubeVersion::parse("\t1.2").is_ok());
         assert_eq!(
             KubeVersion::parse("1.2.3.4").expect("valid").normalized,
             "v1.2.3.4"

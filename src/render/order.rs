@@ -280,6 +280,10 @@ impl Head {
 /// Parses one document's head with the YAML loader, worded like helm on failure
 /// (the caller prefixes `YAML parse error on FILE: `).
 pub fn parse_head(doc: &str) -> Result<Head, String> {
+    // Bytes that are not UTF-8 (a Go string printed raw) fail go-yaml's reader first.
+    if let Some(e) = gotpl::value::go_yaml_utf8_error(doc) {
+        return Err(format!("error converting YAML to JSON: yaml: {e}"));
+    }
     let v = gotpl::yaml::load(doc).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     Head::from_value(&v)
 }

@@ -30,12 +30,20 @@ pub struct OutputOptions {
 pub enum OutputError {
     Render(String),
     Plain(String),
+    /// A failure after `--output-dir` files were written: helm has already printed the
+    /// `wrote PATH` lines (`written`) when it reports the error.
+    AfterWrites {
+        written: String,
+        message: String,
+    },
 }
 
 impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OutputError::Render(m) | OutputError::Plain(m) => f.write_str(m),
+            OutputError::Render(m)
+            | OutputError::Plain(m)
+            | OutputError::AfterWrites { message: m, .. } => f.write_str(m),
         }
     }
 }
@@ -181,9 +189,17 @@ pub fn assemble(
             }
         }
         if missing {
-            return Err(OutputError::Plain(format!(
-                "could not find template {pattern} in chart"
-            )));
+            let message = format!("could not find template {pattern} in chart");
+            // With --output-dir every manifest went to a file, so nothing is left to select
+            // and helm fails after writing them all.
+            return Err(if opts.output_dir.is_some() {
+                OutputError::AfterWrites {
+                    written: log,
+                    message,
+                }
+            } else {
+                OutputError::Plain(message)
+            });
         }
     }
     log.push_str(&selected);
@@ -268,6 +284,27 @@ mod tests {
             probe_output(&missing).unwrap_err(),
             OutputError::Plain("could not find template templates/NOTES.txt in chart".into())
         );
+    }
+
+    #[test]
+    fn output_dir_with_show_only_fails_after_writing() {
+        // helm v4.1.4 `--output-dir D --show-only templates/b.yaml`: every manifest and hook is
+        // written (and `wrote` printed), then "could not find template".
+        let dir = std::env::temp_dir().join(format!("chartgate-outdir-{}", std::process::id()));
+        let opts = OutputOptions {
+            output_dir: Some(dir.clone()),
+            show_only: vec!["templates/b.yaml".into()],
+            ..Default::default()
+        };
+        let err = probe_output(&opts).unwrap_err();
+        let _ = std::fs::remove_dir_all(&dir);
+        let OutputError::AfterWrites { written, message } = err else {
+            panic!("expected AfterWrites, got {err:?}");
+        };
+        assert_eq!(message, "could not find template templates/b.yaml in chart");
+        let d = dir.display();
+        assert!(written.starts_with(&format!("wrote {d}/o/templates/a.yaml\n")));
+        assert!(written.ends_with(&format!("wrote {d}/o/templates/hooks.yaml\n")));
     }
 
     #[test]
