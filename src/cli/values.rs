@@ -7,22 +7,27 @@ use std::path::PathBuf;
 #[derive(Args, Debug, Clone, Default)]
 pub struct ValuesArgs {
     /// Values files (may repeat; commas split like helm).
-    #[arg(short = 'f', long = "values", value_delimiter = ',')]
+    #[arg(
+        short = 'f',
+        long = "values",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     pub values: Vec<PathBuf>,
     /// Set values (key1=val1,key2=val2).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub set: Vec<String>,
     /// Set STRING values.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub set_string: Vec<String>,
     /// Set values from files (key=path).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub set_file: Vec<String>,
     /// Set JSON values (key=jsonval).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub set_json: Vec<String>,
     /// Set a literal STRING value.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub set_literal: Vec<String>,
 }
 

@@ -4,6 +4,7 @@
 //! (`.Files.Get "x"`, `.Capabilities.APIVersions.Has "apps/v1"`).
 
 use super::glob::Glob;
+use gotpl::func::Param;
 use gotpl::{ElemType, Map, Object, Value};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -132,6 +133,9 @@ impl Files {
 impl Object for Files {
     fn type_name(&self) -> &str {
         "engine.files"
+    }
+    fn method_params(&self, method: &str) -> Option<&'static [Param]> {
+        matches!(method, "Get" | "GetBytes" | "Glob" | "Lines").then_some(&[Param::Str])
     }
     fn field(&self, name: &str) -> Option<Result<Value, String>> {
         Some(match name {
@@ -307,6 +311,13 @@ impl Object for KubeVersion {
         m.insert("Version".into(), Value::str(&self.version));
         Value::map(m)
     }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(vec![
+            ("Version".into(), Value::str(&self.version)),
+            ("Major".into(), Value::str(&self.major)),
+            ("Minor".into(), Value::str(&self.minor)),
+        ])
+    }
 }
 
 /// helm's default API versions (`DefaultVersionSet` of v4.1.4, in its order).
@@ -384,6 +395,9 @@ impl Object for ApiVersions {
             _ => None,
         }
     }
+    fn method_params(&self, method: &str) -> Option<&'static [Param]> {
+        (method == "Has").then_some(&[Param::Str])
+    }
     fn call(&self, method: &str, args: &[Value]) -> Option<Result<Value, String>> {
         if method != "Has" {
             return None;
@@ -442,6 +456,14 @@ impl Object for HelmVersion {
                 .collect(),
         )
     }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(
+            HELM_FIELDS
+                .iter()
+                .map(|f| (f.1.to_string(), Value::str(f.2)))
+                .collect(),
+        )
+    }
 }
 
 /// `.Capabilities`.
@@ -490,6 +512,16 @@ impl Object for Capabilities {
         m.insert("HelmVersion", HelmVersion.to_plain());
         m.insert("KubeVersion", self.kube_version.to_plain());
         Value::Map(m)
+    }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(vec![
+            (
+                "KubeVersion".into(),
+                Value::Object(Rc::new(self.kube_version.clone())),
+            ),
+            ("APIVersions".into(), self.api_versions.to_plain()),
+            ("HelmVersion".into(), Value::Object(Rc::new(HelmVersion))),
+        ])
     }
 }
 

@@ -597,7 +597,10 @@ impl<'t, 's> Exec<'t, 's> {
             && !t.contains(['p', 'P']);
         let is_rune = t.starts_with('\'');
         if n.is_complex {
-            return Err(self.err(format!("complex constant {t} is not supported")));
+            return Ok(Value::Object(std::rc::Rc::new(crate::value::Complex(
+                n.complex.0,
+                n.complex.1,
+            ))));
         }
         if n.is_float && !is_hex_int && !is_rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
             return Ok(Value::Float(n.float));
@@ -713,8 +716,12 @@ impl<'t, 's> Exec<'t, 's> {
                 let saved = self.cur;
                 if has_args {
                     let mut av = Vec::with_capacity(args.len());
-                    for a in args.iter().skip(1) {
-                        av.push(self.eval_arg(dot, Param::Any, a)?);
+                    let n = args.len() - 1 + fin.is_some() as usize;
+                    // Typed only when the count is right: Go reports a wrong count first.
+                    let params = o.method_params(name).filter(|p| p.len() == n);
+                    for (i, a) in args.iter().skip(1).enumerate() {
+                        let p = params.and_then(|p| p.get(i).copied());
+                        av.push(self.eval_arg(dot, p.unwrap_or(Param::Any), a)?);
                     }
                     if let Some(f) = fin {
                         av.push(f);
@@ -802,6 +809,21 @@ impl<'t, 's> Exec<'t, 's> {
                 return Err(self.err(format!(
                     "error calling call: non-function {} of type {}",
                     args[0],
+                    f.type_name()
+                )));
+            }
+        }
+        if name == "call" && args.is_empty() {
+            // A piped callee: Go names it by reflect.Value.String() of the value, which is
+            // the text of a string and `<T Value>` for anything else.
+            if let Some(f) = fin.as_ref().filter(|f| !f.is_nil()) {
+                let callee = match f {
+                    Value::Str(s) => s.to_string(),
+                    _ => format!("<{} Value>", f.type_name()),
+                };
+                self.cur = call_node;
+                return Err(self.err(format!(
+                    "error calling call: non-function {callee} of type {}",
                     f.type_name()
                 )));
             }

@@ -185,7 +185,21 @@ fn encode(v: &Value, out: &mut String, html: bool, depth: usize) -> Result<(), S
             }
             out.push('}');
         }
-        Value::Object(o) => encode(&o.to_plain(), out, html, depth + 1)?,
+        Value::Object(o) => match o.json_fields() {
+            Some(fields) => {
+                out.push('{');
+                for (i, (k, item)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    encode_str(k.as_bytes(), out, html);
+                    out.push(':');
+                    encode(item, out, html, depth + 1)?;
+                }
+                out.push('}');
+            }
+            None => encode(&o.to_plain(), out, html, depth + 1)?,
+        },
     }
     Ok(())
 }

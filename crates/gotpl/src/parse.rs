@@ -100,6 +100,8 @@ pub struct Number {
     pub int: i64,
     pub uint: u64,
     pub float: f64,
+    /// (real, imaginary) of a complex constant (`1i`, `1+2i`).
+    pub complex: (f64, f64),
 }
 
 /// A resolved function (the registry entry is 'static, so trees stay `Send + Sync`).
@@ -1056,6 +1058,7 @@ fn parse_number(text: &str, tok: Tok) -> Result<Number, String> {
         int: 0,
         uint: 0,
         float: 0.0,
+        complex: (0.0, 0.0),
     };
     if tok == Tok::CharConstant {
         let s = unquote(text).ok_or_else(|| "invalid syntax".to_string())?;
@@ -1074,6 +1077,27 @@ fn parse_number(text: &str, tok: Tok) -> Result<Number, String> {
     }
     if tok == Tok::Complex || text.ends_with('i') {
         n.is_complex = true;
+        let body = &text[..text.len() - 1];
+        // `A+Bi`: the sign that starts B is the last one not inside an exponent.
+        let split = body
+            .char_indices()
+            .skip(1)
+            .filter(|&(i, c)| {
+                matches!(c, '+' | '-')
+                    && !matches!(body.as_bytes()[i - 1], b'e' | b'E' | b'p' | b'P')
+            })
+            .map(|(i, _)| i)
+            .last();
+        let part = |s: &str| {
+            parse_float(s).or_else(|| parse_uint_base0(s.trim_start_matches('+')).map(|u| u as f64))
+        };
+        n.complex = match (tok, split) {
+            (Tok::Complex, Some(at)) => (
+                part(&body[..at]).ok_or("invalid syntax")?,
+                part(&body[at..]).ok_or("invalid syntax")?,
+            ),
+            _ => (0.0, part(body).ok_or("invalid syntax")?),
+        };
         return Ok(n);
     }
     let (neg, body) = match text.as_bytes().first() {

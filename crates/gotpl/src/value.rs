@@ -179,12 +179,23 @@ pub trait Object {
         let _ = (method, args);
         None
     }
+    /// A method's parameter types, so arguments are converted and checked as Go's reflect
+    /// call does (`expected string; found 1` at the argument). Default: `None` (any).
+    fn method_params(&self, method: &str) -> Option<&'static [crate::func::Param]> {
+        let _ = method;
+        None
+    }
     /// Go's `%v` rendering of the object.
     fn print(&self) -> String;
     /// The value encoders (`toYaml`, `toJson`) and `range` see: Go would marshal the underlying
     /// type. Default: nil.
     fn to_plain(&self) -> Value {
         Value::Nil
+    }
+    /// The fields `encoding/json` writes for a Go struct, in declaration order (JSON keeps
+    /// it; a map would sort). Default: `None`, encode [`Object::to_plain`].
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        None
     }
     /// text/template truthiness: structs are always true; objects that are Go maps or slices
     /// (helm's `.Files`, `APIVersions`) are false when empty. Default: true.
@@ -652,6 +663,25 @@ pub fn go_yaml_utf8_error(s: &str) -> Option<&'static str> {
         i += width;
     }
     None
+}
+
+/// A Go `complex128`, from a complex constant in a template (`{{ 1i }}`). Nothing in Sprig or
+/// helm computes with one; templates can only print it.
+pub struct Complex(pub f64, pub f64);
+
+impl Object for Complex {
+    fn type_name(&self) -> &str {
+        "complex128"
+    }
+    fn field(&self, _: &str) -> Option<Result<Value, String>> {
+        None
+    }
+    /// Go's `%v`: `(re±imi)`, the imaginary part always signed.
+    fn print(&self) -> String {
+        let im = crate::fmt::format_float(self.1);
+        let sign = if im.starts_with(['-', '+']) { "" } else { "+" };
+        format!("({}{sign}{im}i)", crate::fmt::format_float(self.0))
+    }
 }
 
 #[cfg(test)]
