@@ -65,8 +65,9 @@ pub struct TemplateArgs {
     /// Template used to name the release.
     #[arg(long, allow_hyphen_values = true)]
     pub name_template: Option<String>,
-    /// Seed for random functions (chartgate extension; reproducible output).
-    #[arg(long, hide = true)]
+    /// Seed the random functions for reproducible output (chartgate extension; the passwords
+    /// and keys generated are then predictable: for tests and diffs, not for installs).
+    #[arg(long)]
     pub seed: Option<u64>,
 
     // Accepted for compatibility with helm command lines; no effect offline.
