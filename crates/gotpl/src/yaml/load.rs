@@ -1297,6 +1297,8 @@ fn libyaml_message(info: &str) -> (String, bool) {
             "could not find expected ':'",
             false,
         ),
+        // A required simple key (e.g. `[]` at a mapping's indentation) with no `:` after it.
+        ("simple key expected", "could not find expected ':'", false),
         (
             "unexpected character",
             "found character that cannot start any token",
@@ -1666,6 +1668,14 @@ mod span_tests {
         let (v, s) = load_spanned("a:\tb\nc: 1\n").unwrap();
         assert_eq!(crate::json::to_json(&v).unwrap(), r#"{"a":"b","c":1}"#);
         assert_eq!(s.find(&["a"]).unwrap().value, Loc { line: 1, col: 4 });
+    }
+
+    #[test]
+    fn required_simple_key_without_colon_worded_like_libyaml() {
+        // helm v4.1.4 (`fromYaml` of this text): `yaml: line 5: could not find expected ':'`
+        // (libyaml notices the missing `:` at the end of the stream).
+        let e = load("kind: A\nspec:\n  c:\n  []\n").unwrap_err();
+        assert_eq!(e.message, "yaml: line 5: could not find expected ':'");
     }
 
     #[test]
