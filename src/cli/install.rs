@@ -4,14 +4,13 @@
 
 use super::Outcome;
 use crate::chart::{self, PrepareOptions};
-use crate::finding::Severity;
 use crate::gate;
 use crate::install::{self, plan::Plan, release};
 use crate::render::{
     self, objects::Capabilities, objects::KubeVersion, ReleaseOptions, RenderOptions,
 };
-use crate::report::{self, Format, ReportMeta, TextOptions};
-use crate::scan::{self, ScanOptions, Stages};
+use crate::report::{self, ReportMeta, TextOptions};
+use crate::scan::{ScanOptions, Stages};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -67,100 +66,28 @@ pub struct InstallArgs {
     #[arg(long)]
     pub skip_schema_validation: bool,
     #[command(flatten)]
-    pub gate: GateArgs,
-}
-
-/// The gate options of `scan`.
-#[derive(Args, Debug, Clone, Default)]
-pub struct GateArgs {
-    /// Lowest severity that fails the gate (error, warning, info).
-    #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<String>,
-    /// Policies: .rego files, Gatekeeper ConstraintTemplate/Constraint YAML, or directories.
-    #[arg(long = "policy", value_name = "PATH")]
-    pub policies: Vec<PathBuf>,
-    /// Data files (JSON/YAML) for policies.
-    #[arg(long = "data", value_name = "FILE")]
-    pub data: Vec<PathBuf>,
-    /// conftest namespaces of user policies.
-    #[arg(long = "policy-namespace", value_name = "PKG", default_value = "main")]
-    pub policy_namespaces: Vec<String>,
-    /// Turn off the built-in policy library.
-    #[arg(long)]
-    pub no_builtin: bool,
-    /// A gitleaks-format TOML file replacing the built-in secret rules.
-    #[arg(long, value_name = "FILE")]
-    pub secrets_config: Option<PathBuf>,
-    /// Skip these gate stages (render, lint, values, policy, secrets).
-    #[arg(long, value_delimiter = ',')]
-    pub skip: Vec<String>,
-    /// Accept the findings listed in this baseline file; fail only on new ones.
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
-    /// Configuration file (default: the nearest .chartgate.yaml above the chart).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Format of the gate report: text, json, sarif, junit, github, markdown.
-    #[arg(long, default_value = "text")]
-    pub format: String,
+    pub gate: super::scan::GateArgs,
 }
 
 /// Runs the gate; `Ok(None)` when it passes, `Ok(Some(report))` when it fails.
 fn run_gate(a: &InstallArgs, namespace: &str) -> Result<Option<String>, String> {
-    let g = &a.gate;
-    let cfg_path = g.config.clone().or_else(|| crate::config::find(&a.chart));
-    let config = match &cfg_path {
-        Some(p) => crate::config::load(p)?,
-        None => crate::config::Config::default(),
-    };
-    let cfg_dir = cfg_path
-        .as_ref()
-        .and_then(|p| p.parent().map(|d| d.to_path_buf()))
-        .unwrap_or_default();
-    let fail_on = match &g.fail_on {
-        Some(s) => gate::parse_severity(s)?,
-        None => config.fail_on().unwrap_or(Severity::Error),
-    };
-    let format: Format = g.format.parse()?;
-    let skip = g
-        .skip
-        .iter()
-        .map(|s| scan::parse_stage(s))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut policy_paths = g.policies.clone();
-    policy_paths.extend(config.policies.iter().map(|p| cfg_dir.join(p)));
-    let mut data = g.data.clone();
-    data.extend(config.data.iter().map(|p| cfg_dir.join(p)));
+    let g = a.gate.resolve(Some(&a.chart), &a.kube_version)?;
     let root = std::env::current_dir().map_err(|e| e.to_string())?;
     let opts = ScanOptions {
         paths: vec![a.chart.clone()],
         values: a.values.user_values(),
         release: a.name.clone(),
         namespace: namespace.to_string(),
-        kube_version: a
-            .kube_version
-            .clone()
-            .or_else(|| config.kube_version.clone()),
+        kube_version: g.kube_version,
         ci_values: false,
-        stages: Stages::new(&[], &skip),
-        policy: crate::policy::Options {
-            builtin: !g.no_builtin,
-            paths: policy_paths,
-            data,
-            namespaces: g.policy_namespaces.clone(),
-        },
-        secrets_config: g
-            .secrets_config
-            .clone()
-            .or_else(|| config.secrets_config.as_ref().map(|p| cfg_dir.join(p))),
+        stages: Stages::new(&[], &g.skip),
+        policy: g.policy,
+        secrets_config: g.secrets_config,
         root: root.clone(),
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(super::STACK_SIZE)
-        .build()
-        .map_err(|e| e.to_string())?;
-    let mut result = pool.install(|| scan::scan(&opts, &config))?;
-    if let Some(b) = &g.baseline {
+    let (fail_on, format) = (g.fail_on, g.format);
+    let mut result = super::scan::run_scan(&opts, &g.config)?;
+    if let Some(b) = &a.gate.baseline {
         gate::apply_baseline(b, &mut result.findings)?;
     }
     if gate::decide(&result.findings, fail_on) == gate::EXIT_PASS {

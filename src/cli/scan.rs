@@ -34,7 +34,26 @@ pub struct ScanArgs {
     /// Run only these stages (render, lint, values, policy, secrets).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
-    /// Skip these stages.
+    /// Also write FORMAT to FILE (repeatable), e.g. `--output sarif=results.sarif`.
+    #[arg(long = "output", value_name = "FORMAT=FILE")]
+    pub outputs: Vec<String>,
+    /// Write the current findings as a baseline to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Colour: auto (on a terminal), always, never.
+    #[arg(long, default_value = "auto")]
+    pub color: String,
+    /// Show suppressed findings in the text report.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// The gate's options, shared by `scan` and `install`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct GateArgs {
+    /// Skip these stages (render, lint, values, policy, secrets).
     #[arg(long, value_delimiter = ',')]
     pub skip: Vec<String>,
     /// Policies: .rego files, Gatekeeper ConstraintTemplate/Constraint YAML, or directories.
@@ -52,30 +71,94 @@ pub struct ScanArgs {
     /// A gitleaks-format TOML file replacing the built-in secret rules.
     #[arg(long, value_name = "FILE")]
     pub secrets_config: Option<PathBuf>,
-    /// Lowest severity that fails the gate (exit 1).
+    /// Lowest severity that fails the gate (exit 1): error, warning, info.
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
     /// Report format on stdout: text, json, sarif, junit, github, markdown.
     #[arg(long, default_value = "text")]
     pub format: String,
-    /// Also write FORMAT to FILE (repeatable), e.g. `--output sarif=results.sarif`.
-    #[arg(long = "output", value_name = "FORMAT=FILE")]
-    pub outputs: Vec<String>,
     /// Accept the findings listed in this baseline file; fail only on new ones.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Write the current findings as a baseline to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub write_baseline: Option<PathBuf>,
-    /// Configuration file (default: the nearest .chartgate.yaml above the first path).
+    /// Configuration file (default: the nearest .chartgate.yaml above the scanned path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Colour: auto (on a terminal), always, never.
-    #[arg(long, default_value = "auto")]
-    pub color: String,
-    /// Show suppressed findings in the text report.
-    #[arg(long)]
-    pub show_suppressed: bool,
+}
+
+/// What the gate options and the configuration file decide together.
+pub(crate) struct Gate {
+    pub config: crate::config::Config,
+    pub fail_on: Severity,
+    pub format: Format,
+    pub skip: Vec<crate::finding::Stage>,
+    pub policy: crate::policy::Options,
+    pub secrets_config: Option<PathBuf>,
+    pub kube_version: Option<String>,
+}
+
+impl GateArgs {
+    /// Loads the configuration (`--config`, else the nearest one above `scanned`) and merges
+    /// it under the flags.
+    pub(crate) fn resolve(
+        &self,
+        scanned: Option<&std::path::Path>,
+        kube_version: &Option<String>,
+    ) -> Result<Gate, String> {
+        let cfg_path = self
+            .config
+            .clone()
+            .or_else(|| scanned.and_then(crate::config::find));
+        let config = match &cfg_path {
+            Some(p) => crate::config::load(p)?,
+            None => crate::config::Config::default(),
+        };
+        let cfg_dir = cfg_path
+            .as_ref()
+            .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+            .unwrap_or_default();
+        let fail_on = match &self.fail_on {
+            Some(s) => gate::parse_severity(s)?,
+            None => config.fail_on().unwrap_or(Severity::Error),
+        };
+        let skip = self
+            .skip
+            .iter()
+            .map(|s| scan::parse_stage(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut paths = self.policies.clone();
+        paths.extend(config.policies.iter().map(|p| cfg_dir.join(p)));
+        let mut data = self.data.clone();
+        data.extend(config.data.iter().map(|p| cfg_dir.join(p)));
+        Ok(Gate {
+            fail_on,
+            format: self.format.parse()?,
+            skip,
+            policy: crate::policy::Options {
+                builtin: !self.no_builtin,
+                paths,
+                data,
+                namespaces: self.policy_namespaces.clone(),
+            },
+            secrets_config: self
+                .secrets_config
+                .clone()
+                .or_else(|| config.secrets_config.as_ref().map(|p| cfg_dir.join(p))),
+            kube_version: kube_version.clone().or_else(|| config.kube_version.clone()),
+            config,
+        })
+    }
+}
+
+/// Runs the scan on a pool whose threads have the CLI's stack (deep `include` recursion).
+pub(crate) fn run_scan(
+    opts: &ScanOptions,
+    config: &crate::config::Config,
+) -> Result<scan::ScanResult, String> {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(super::STACK_SIZE)
+        .build()
+        .map_err(|e| e.to_string())?
+        .install(|| scan::scan(opts, config))
 }
 
 pub fn run(a: &ScanArgs) -> Outcome {
@@ -86,23 +169,9 @@ pub fn run(a: &ScanArgs) -> Outcome {
 }
 
 fn run_inner(a: &ScanArgs) -> Result<Outcome, String> {
-    let cfg_path = match &a.config {
-        Some(p) => Some(p.clone()),
-        None => a.paths.first().and_then(|p| crate::config::find(p)),
-    };
-    let config = match &cfg_path {
-        Some(p) => crate::config::load(p)?,
-        None => crate::config::Config::default(),
-    };
-    let cfg_dir = cfg_path
-        .as_ref()
-        .and_then(|p| p.parent().map(|d| d.to_path_buf()))
-        .unwrap_or_default();
-    let fail_on = match &a.fail_on {
-        Some(s) => gate::parse_severity(s)?,
-        None => config.fail_on().unwrap_or(Severity::Error),
-    };
-    let stdout_format: Format = a.format.parse()?;
+    let g = a
+        .gate
+        .resolve(a.paths.first().map(|p| p.as_path()), &a.kube_version)?;
     let mut outputs = Vec::new();
     for o in &a.outputs {
         let (f, file) = o
@@ -115,46 +184,22 @@ fn run_inner(a: &ScanArgs) -> Result<Outcome, String> {
         .iter()
         .map(|s| scan::parse_stage(s))
         .collect::<Result<Vec<_>, _>>()?;
-    let skip = a
-        .skip
-        .iter()
-        .map(|s| scan::parse_stage(s))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut policy_paths = a.policies.clone();
-    policy_paths.extend(config.policies.iter().map(|p| cfg_dir.join(p)));
-    let mut data = a.data.clone();
-    data.extend(config.data.iter().map(|p| cfg_dir.join(p)));
     let root = std::env::current_dir().map_err(|e| e.to_string())?;
     let opts = ScanOptions {
         paths: a.paths.clone(),
         values: a.values.user_values(),
         release: a.release_name.clone(),
         namespace: a.namespace.clone(),
-        kube_version: a
-            .kube_version
-            .clone()
-            .or_else(|| config.kube_version.clone()),
+        kube_version: g.kube_version,
         ci_values: a.ci_values,
-        stages: Stages::new(&only, &skip),
-        policy: crate::policy::Options {
-            builtin: !a.no_builtin,
-            paths: policy_paths,
-            data,
-            namespaces: a.policy_namespaces.clone(),
-        },
-        secrets_config: a
-            .secrets_config
-            .clone()
-            .or_else(|| config.secrets_config.as_ref().map(|p| cfg_dir.join(p))),
+        stages: Stages::new(&only, &g.skip),
+        policy: g.policy,
+        secrets_config: g.secrets_config,
         root: root.clone(),
     };
-    // Deep `include` recursion needs more stack than rayon's default threads have.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(256 << 20)
-        .build()
-        .map_err(|e| e.to_string())?;
-    let mut result = pool.install(|| scan::scan(&opts, &config))?;
-    if let Some(b) = &a.baseline {
+    let fail_on = g.fail_on;
+    let mut result = run_scan(&opts, &g.config)?;
+    if let Some(b) = &a.gate.baseline {
         gate::apply_baseline(b, &mut result.findings)?;
     }
     if let Some(b) = &a.write_baseline {
@@ -205,7 +250,7 @@ fn run_inner(a: &ScanArgs) -> Result<Outcome, String> {
                 .and_then(|mut f| std::io::Write::write_all(&mut f, body.as_bytes()));
         }
     }
-    let stdout = report::render(stdout_format, &result.findings, &result.rules, &meta, &text)?;
+    let stdout = report::render(g.format, &result.findings, &result.rules, &meta, &text)?;
     Ok(Outcome {
         code: gate::decide(&result.findings, fail_on),
         stdout,

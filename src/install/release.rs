@@ -53,37 +53,14 @@ impl Time {
 
     /// Go's `time.Time` JSON form (RFC 3339 with nanoseconds, trailing zeros trimmed), UTC.
     pub fn rfc3339(self) -> String {
-        let days = self.secs.div_euclid(86_400);
-        let rem = self.secs.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
-        let mut s = format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-            rem / 3600,
-            rem % 3600 / 60,
-            rem % 60
-        );
-        if self.nanos > 0 {
-            let frac = format!("{:09}", self.nanos);
-            s.push('.');
-            s.push_str(frac.trim_end_matches('0'));
-        }
-        s.push('Z');
-        s
+        let t = gotpl::funcs::dates::GoTime {
+            secs: self.secs,
+            nanos: self.nanos,
+            offset: 0,
+            zone: "UTC".into(),
+        };
+        gotpl::funcs::dates::format(&t, "2006-01-02T15:04:05.999999999Z07:00")
     }
-}
-
-/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// One revision of a release.
