@@ -6,7 +6,7 @@ use crate::render::objects::{Capabilities, KubeVersion};
 use crate::render::output::{self, OutputError, OutputOptions};
 use crate::render::{self, schema, ReleaseOptions, RenderOptions};
 use clap::Args;
-use regex::Regex;
+use regex_lite::Regex;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
