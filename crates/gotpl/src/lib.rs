@@ -26,5 +26,5 @@ pub mod toml;
 pub mod value;
 pub mod yaml;
 
-pub use template::{Error, ErrorKind, Options, Run, Templates};
+pub use template::{Error, ErrorKind, Options, Parsed, Run, Templates};
 pub use value::{ElemType, List, Map, MapType, Object, Value};

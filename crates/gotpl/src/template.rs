@@ -132,6 +132,10 @@ impl Default for Options {
     }
 }
 
+/// One parsed file (its main tree and its `define`s), not yet part of a set.
+#[derive(Debug)]
+pub struct Parsed(Vec<Tree>);
+
 /// A set of parsed templates (Go's `template.Template` with its associated templates).
 /// `Send + Sync`; cloning copies only the name table (trees are shared).
 #[derive(Clone, Debug)]
@@ -164,11 +168,23 @@ impl Templates {
     /// name replaces an earlier one unless the new body is empty (Go's `AddParseTree` rules), so
     /// call this in helm's parse order. On error the set is unchanged.
     pub fn add(&mut self, name: &str, src: &str) -> Result<(), Error> {
-        let trees = parse(name, src).map_err(|e| *e)?;
-        for t in trees {
+        let parsed = Templates::parse_file(name, src)?;
+        self.add_parsed(parsed);
+        Ok(())
+    }
+
+    /// Parses one file on its own, on any thread: parsing does not depend on the set, only
+    /// joining it does ([`Templates::add_parsed`], in parse order), so a caller may parse a
+    /// chart's files in parallel.
+    pub fn parse_file(name: &str, src: &str) -> Result<Parsed, Error> {
+        parse(name, src).map(Parsed).map_err(|e| *e)
+    }
+
+    /// Joins a parsed file to the set, as [`Templates::add`] does after parsing.
+    pub fn add_parsed(&mut self, parsed: Parsed) {
+        for t in parsed.0 {
             self.associate(t);
         }
-        Ok(())
     }
 
     pub(crate) fn associate(&mut self, t: Tree) {
