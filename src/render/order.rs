@@ -39,7 +39,7 @@ fn split_on_separator(s: &str) -> Vec<&str> {
         let (start, dashes_end) = if pos == 0 && b.starts_with(b"---") {
             (0, 3)
         } else {
-            let Some(k) = s[pos..].find("\n---").map(|k| pos + k) else {
+            let Some(k) = memchr::memmem::find(&b[pos..], b"\n---").map(|k| pos + k) else {
                 break;
             };
             let mut i = k;
@@ -315,8 +315,21 @@ pub fn parse_head(doc: &str) -> Result<Head, String> {
     if let Some(e) = gotpl::value::go_yaml_utf8_error(doc) {
         return Err(format!("error converting YAML to JSON: yaml: {e}"));
     }
-    let v = gotpl::yaml::load(doc).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    let v = gotpl::yaml::load_pruned(doc, &head_path)
+        .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     Head::from_value(&v)
+}
+
+/// The parts of a document [`Head::from_value`] reads (keys matched case-insensitively, as
+/// encoding/json does): `apiVersion`, `kind`, `metadata.name`, `metadata.annotations`.
+fn head_path(path: &[&str]) -> bool {
+    let is = |k: &str, name: &str| k.eq_ignore_ascii_case(name);
+    match path {
+        [] => true,
+        [top, ..] if is(top, "apiVersion") || is(top, "kind") => true,
+        [top] => is(top, "metadata"),
+        [top, field, ..] => is(top, "metadata") && (is(field, "name") || is(field, "annotations")),
+    }
 }
 
 /// helm's `SortManifests` over the rendered files (name → output; partials and NOTES already

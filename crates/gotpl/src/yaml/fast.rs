@@ -38,7 +38,16 @@ struct Fast<'a> {
     json_depth: Option<YamlError>,
     /// See [`fast_load_with`].
     relaxed: bool,
+    /// See [`super::load_pruned`]: which mapping entries to build (`None`: all).
+    keep: Option<Keep<'a>>,
+    /// Mapping keys from the root to the entry being parsed (tracked only with `keep`).
+    path: Vec<String>,
+    /// False inside an entry `keep` turned down: parsed and checked, not built.
+    building: bool,
 }
+
+/// A filter on mapping-key paths from the root (see [`super::load_pruned`]).
+pub type Keep<'a> = &'a dyn Fn(&[&str]) -> bool;
 
 type Node = (Value, SpanNode);
 
@@ -56,8 +65,20 @@ pub(super) fn fast_load_with(
     spans: bool,
     relaxed: bool,
 ) -> Option<Result<(Value, SpanNode), YamlError>> {
+    fast_load_pruned(src, spans, relaxed, None)
+}
+
+/// [`fast_load_with`], building only the mapping entries `keep` accepts (the rest are parsed
+/// and checked as usual, so the fast path accepts and rejects exactly the same documents).
+pub(super) fn fast_load_pruned<'a>(
+    src: &'a str,
+    spans: bool,
+    relaxed: bool,
+    keep: Option<Keep<'a>>,
+) -> Option<Result<(Value, SpanNode), YamlError>> {
     let mut f = fast_lines(src, spans)?;
     f.relaxed = relaxed;
+    f.keep = keep;
     let node = f.document();
     if let Some(e) = f.fatal.take() {
         return Some(Err(e));
@@ -94,6 +115,9 @@ fn fast_lines(src: &str, spans: bool) -> Option<Fast<'_>> {
         fatal: None,
         json_depth: None,
         relaxed: false,
+        keep: None,
+        path: Vec::new(),
+        building: true,
     })
 }
 
@@ -256,7 +280,9 @@ impl<'a> Fast<'a> {
                 self.item_content(indent, offset, depth)?
             };
             end = s.end;
-            items.push(v);
+            if self.building {
+                items.push(v);
+            }
             if self.spans {
                 spans.push(s);
             }
@@ -318,7 +344,17 @@ impl<'a> Fast<'a> {
         }
         let l = &self.lines[self.i];
         if l.indent > parent_indent {
-            let ind = l.indent;
+            let (ind, text, start) = (l.indent, l.text, self.i);
+            if text.starts_with(['[', '{']) {
+                // A flow collection on the next line (`resources:\n  {}` from `toYaml`).
+                let min = (!self.relaxed).then_some(parent_indent);
+                let node = self.flow(start, ind, text, depth + 1, min)?;
+                self.skip_blank();
+                if self.i < self.lines.len() && self.lines[self.i].indent > parent_indent {
+                    return None;
+                }
+                return Some(node);
+            }
             return self.block(ind, depth + 1);
         }
         null()
@@ -393,27 +429,27 @@ impl<'a> Fast<'a> {
             let key = self.key(ktext, kstyle, kloc)?;
             let vcol = lindent + vstart;
             self.i += 1;
-            let (v, mut s) = if is_comment_or_blank(vtext) {
-                self.skip_blank();
-                let seq_here = self.i < self.lines.len()
-                    && self.lines[self.i].indent == indent
-                    && (self.lines[self.i].text == "-"
-                        || self.lines[self.i].text.starts_with("- "));
-                if seq_here {
-                    // Indentless sequence as the value.
-                    self.sequence(indent, depth + 1)?
-                } else {
-                    self.nested_or_null(indent, li, vcol.min(self.lines[li].raw.len()), depth)?
-                }
-            } else {
-                self.value_text(li, vcol, vtext, indent, depth)?
-            };
+            let outer = self.building;
+            if let (Some(keep), true) = (self.keep, outer) {
+                self.path.push(key.clone());
+                let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
+                self.building = keep(&path);
+            }
+            let parsed = self.map_value(li, indent, vcol, vtext, depth);
+            if self.keep.is_some() && outer {
+                self.path.pop();
+            }
+            let keep_entry = self.building;
+            self.building = outer;
+            let (v, mut s) = parsed?;
             end = s.end;
             if self.spans {
                 s.key = Some(kloc);
                 spans.insert(key.clone(), s);
             }
-            map.insert(key, v);
+            if keep_entry {
+                map.insert(key, v);
+            }
         }
         Some((
             Value::map(map),
@@ -428,6 +464,31 @@ impl<'a> Fast<'a> {
                 },
             },
         ))
+    }
+
+    /// The value of the mapping entry on line `li` (block at `indent`), its text `vtext`
+    /// starting at column `vcol`.
+    fn map_value(
+        &mut self,
+        li: usize,
+        indent: usize,
+        vcol: usize,
+        vtext: &'a str,
+        depth: usize,
+    ) -> Option<Node> {
+        if !is_comment_or_blank(vtext) {
+            return self.value_text(li, vcol, vtext, indent, depth);
+        }
+        self.skip_blank();
+        let seq_here = self.i < self.lines.len()
+            && self.lines[self.i].indent == indent
+            && (self.lines[self.i].text == "-" || self.lines[self.i].text.starts_with("- "));
+        if seq_here {
+            // Indentless sequence as the value.
+            self.sequence(indent, depth + 1)
+        } else {
+            self.nested_or_null(indent, li, vcol.min(self.lines[li].raw.len()), depth)
+        }
     }
 
     fn key(&self, text: &str, style: ScalarStyle, at: Loc) -> Option<String> {
@@ -469,6 +530,15 @@ impl<'a> Fast<'a> {
                 }
                 return Some(node);
             }
+            b'\'' if find_quote_end(text, b'\'').is_none() => {
+                let (s, end) = self.single_quoted_lines(li, text, parent)?;
+                (
+                    scalar_value(&s, ScalarStyle::SingleQuoted, None, at)
+                        .ok()?
+                        .1,
+                    end,
+                )
+            }
             b'"' | b'\'' => {
                 let (s, used) = quoted(text)?;
                 let rest = text[used..].trim_start_matches(' ');
@@ -492,10 +562,17 @@ impl<'a> Fast<'a> {
                 if !plain_ok(raw, false) {
                     return None;
                 }
-                (
-                    scalar_value(raw, ScalarStyle::Plain, None, at).ok()?.1,
-                    self.loc(li, col + raw.len()),
-                )
+                if let Some((folded, end)) = self.plain_continuation(li, raw, text, parent) {
+                    (
+                        scalar_value(&folded, ScalarStyle::Plain, None, at).ok()?.1,
+                        end,
+                    )
+                } else {
+                    (
+                        scalar_value(raw, ScalarStyle::Plain, None, at).ok()?.1,
+                        self.loc(li, col + raw.len()),
+                    )
+                }
             }
         };
         // A deeper line right after would be a continuation (multi-line scalar): give up.
@@ -513,6 +590,117 @@ impl<'a> Fast<'a> {
                 children: Children::None,
             },
         ))
+    }
+
+    /// A plain scalar continued on deeper lines (how go-yaml wraps long strings, e.g. CRD
+    /// descriptions): the lines folded as YAML does (one line break → a space, each blank
+    /// line → `\n`) and the end of the last one, with `self.i` after it. `None` (nothing
+    /// consumed) when the next content line is not deeper than `parent`. Only lines that are
+    /// plainly text continue it; a comment, an indicator or `: ` on the way makes the caller
+    /// give up (the caller's own check then sends the document to the full loader).
+    fn plain_continuation(
+        &mut self,
+        li: usize,
+        first: &str,
+        text: &str,
+        parent: usize,
+    ) -> Option<(String, Loc)> {
+        // A comment after the first line's text ends the scalar.
+        if first.len() != text.trim_end_matches(' ').len() {
+            return None;
+        }
+        let mut j = li + 1;
+        let mut folded = first.to_string();
+        let mut end = None;
+        let mut blanks = 0;
+        while j < self.lines.len() {
+            let line = &self.lines[j];
+            if line.text.is_empty() {
+                blanks += 1;
+                j += 1;
+                continue;
+            }
+            if line.indent <= parent {
+                break;
+            }
+            // Indicators do not start a token inside a plain scalar (`"2m"`, `- x` are text);
+            // a comment or `: ` ends it, which the full loader reports.
+            let part = line.text.trim_end_matches(' ');
+            if part.starts_with('#')
+                || part.contains(" #")
+                || part.contains(": ")
+                || part.ends_with(':')
+            {
+                return None;
+            }
+            if blanks == 0 {
+                folded.push(' ');
+            } else {
+                folded.extend(std::iter::repeat_n('\n', blanks));
+            }
+            folded.push_str(part);
+            blanks = 0;
+            end = Some(self.loc(j, line.indent + part.len()));
+            j += 1;
+        }
+        let end = end?;
+        // Blank lines after the scalar belong to no one; resume at the next content line.
+        self.i = j;
+        Some((folded, end))
+    }
+
+    /// A single-quoted scalar over several lines (go-yaml quotes wrapped strings that contain
+    /// `: `): its text with `''` unescaped and the lines folded as for plain scalars, and
+    /// the position after the closing quote, with `self.i` after its line. `None` for
+    /// anything unusual (a line not deeper than `parent`, an empty line part, text after
+    /// the closing quote, no closing quote): the full loader decides.
+    fn single_quoted_lines(
+        &mut self,
+        li: usize,
+        text: &str,
+        parent: usize,
+    ) -> Option<(String, Loc)> {
+        let unescape = |part: &str| part.replace("''", "'");
+        let first = text[1..].trim_end_matches(' ');
+        if first.is_empty() {
+            return None;
+        }
+        let mut out = unescape(first);
+        let mut blanks = 0;
+        for j in li + 1..self.lines.len() {
+            let line = &self.lines[j];
+            if line.text.is_empty() {
+                blanks += 1;
+                continue;
+            }
+            if line.indent <= parent {
+                return None;
+            }
+            let (part, close) = match find_quote_end(&format!("'{}", line.text), b'\'') {
+                Some(q) => (&line.text[..q - 1], Some(q - 1)),
+                None => (line.text.trim_end_matches(' '), None),
+            };
+            if part.is_empty() || part.ends_with(' ') {
+                return None;
+            }
+            if blanks == 0 {
+                out.push(' ');
+            } else {
+                out.extend(std::iter::repeat_n('\n', blanks));
+            }
+            blanks = 0;
+            out.push_str(&unescape(part));
+            if let Some(q) = close {
+                let rest = &line.text[q + 1..];
+                let after = rest.trim_start_matches(' ');
+                if !(after.is_empty() || (after.starts_with('#') && rest.starts_with(' '))) {
+                    return None;
+                }
+                self.i = j + 1;
+                return Some((out, self.loc(j, line.indent + q + 1)));
+            }
+        }
+        None
     }
 
     /// A `|` block scalar; the header is `text` (at byte `col` of line `li`), its content
@@ -1136,6 +1324,13 @@ mod tests {
             "{\n  \"a\": [\n    1,\n    {\"b\": \"c\"}\n  ],\n  \"d\": {}\n}\n",
             "a:\n  b: [x, # c\n\n    y,\n    z]\n  c: 1\nd: {e: 1,\n  f: [2]} # t\n",
             "- [1,\n  2]\n- {a: b,\n   c: d}\n",
+            "a: multi\n  line\n",
+            "d: Foo is a long\n  description that\n\n\n  wraps - here\ne: 1\n",
+            "l:\n- first item\n  continued\n- k: v v\n    more\n  j: 2\n",
+            "m:\n  n: 1.5\n    2\n  o: true\n   x\n",
+            "q: 'Refresh indicates if\n  be used (default: false)'\nr2: 'it''s\n\n   a ''x'' y' # c\nr3: 'x \n  y'\n",
+            "d: Duration (e.g.\n  \"2m\", \"1h\")\ne: a\n  - b\n  [c] {d} 'e' &f *g !h |i >j %k @l `m ?n\n",
+            "r:\n  {}\ns:\n  - [a,\n    b]\nt:\n   {\"k\": [1]}\nu:\n  [1,\n  2]\n",
         ];
         for src in accepted {
             assert!(agree(src), "fast path declined {src:?}");
@@ -1146,7 +1341,6 @@ mod tests {
             "a: !!str 1\n",
             "a: >\n  folded\n",
             "a: |+\n  keep\n\n",
-            "a: multi\n  line\n",
             "a:\tb\n",
             "a: [1,\n2]\n",
             "a: [b\n  c]\n",
@@ -1158,6 +1352,14 @@ mod tests {
             "a: b: c\n",
             "a: \"x\n  y\"\n",
             "just a scalar\n",
+            "a: x # c\n  y\n",
+            "a: x\n  # c\n  y\n",
+            "a: x\n  y: z\n",
+            "a: x\n  y # c\n",
+            "a:\n  {}\n  b: 1\n",
+            "a: 'x\ny'\n",
+            "a: 'x\n  y' z\n",
+            "a: 'x\n  '\n",
         ] {
             assert!(fast_load(src, true).is_none(), "fast path accepted {src:?}");
         }
@@ -1248,6 +1450,10 @@ mod tests {
                 total += 1;
                 match std::panic::catch_unwind(|| agree(&doc)) {
                     Ok(true) => taken += 1,
+                    Ok(false) if std::env::var_os("DVERBOSE").is_some() => {
+                        let head: Vec<&str> = doc.lines().take(4).collect();
+                        println!("declined ({} bytes) in {p}: {head:?}", doc.len());
+                    }
                     Ok(false) => {}
                     Err(_) => {
                         bad += 1;
@@ -1258,6 +1464,62 @@ mod tests {
         }
         println!("documents: {total}, fast path: {taken}, mismatches: {bad}");
         assert_eq!(bad, 0);
+    }
+
+    /// The full value cut down the way [`fast_load_pruned`] builds it.
+    fn prune(v: &Value, keep: Keep<'_>, path: &mut Vec<String>) -> Value {
+        match v {
+            Value::Map(m) => {
+                let mut out = BTreeMap::new();
+                for (k, x) in m.borrow().iter() {
+                    path.push(k.to_string());
+                    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+                    if keep(&p) {
+                        out.insert(k.to_string(), prune(x, keep, path));
+                    }
+                    path.pop();
+                }
+                Value::map(out)
+            }
+            Value::List(l) => Value::list(l.items.iter().map(|x| prune(x, keep, path)).collect()),
+            other => other.clone(),
+        }
+    }
+
+    #[test]
+    fn pruned_load_builds_only_kept_entries() {
+        let keep = |p: &[&str]| {
+            matches!(
+                p,
+                [] | ["kind", ..] | ["metadata"] | ["metadata", "name", ..]
+            )
+        };
+        let sources = [
+            "kind: K\nmetadata:\n  name: n\n  labels:\n    a: b\nspec:\n  x: [1]\n  y:\n  - z\n  - {q: 1}\n",
+            "kind:\n  nested: [1, 2]\nmetadata:\n  name:\n  - a\n  - b\nother: 'it''s\n  long'\n",
+            "- kind: K\n- x\n",
+            "kind: K\nspec:\n  a: b: c\n",
+            "kind: K\nspec: &a 1\n",
+            "kind: K\nspec:\n  d: Multi\n    line: here\n",
+            "metadata:\n  name: x\nspec: [1,\n2]\n",
+        ];
+        let mut pruned_count = 0;
+        for src in sources {
+            let full = crate::yaml::load(src);
+            let pruned = crate::yaml::load_pruned(src, &keep);
+            match (full, pruned) {
+                (Ok(f), Ok(p)) => {
+                    let want = crate::json::to_json(&prune(&f, &keep, &mut Vec::new())).unwrap();
+                    let got = crate::json::to_json(&p).unwrap();
+                    let whole = crate::json::to_json(&f).unwrap();
+                    assert!(got == want || got == whole, "{src:?}: {got}");
+                    pruned_count += usize::from(got == want && want != whole);
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b, "{src:?}"),
+                (a, b) => panic!("{src:?}: load {a:?} vs pruned {b:?}"),
+            }
+        }
+        assert!(pruned_count >= 2, "{pruned_count}");
     }
 
     #[test]

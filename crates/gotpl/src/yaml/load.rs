@@ -128,6 +128,26 @@ pub fn load(src: &str) -> Result<Value, YamlError> {
         .unwrap_or_default())
 }
 
+/// [`load`] for a caller that needs only part of the document (helm reads a manifest's
+/// `apiVersion`, `kind` and `metadata` but parses all of it): the whole text is parsed and
+/// checked as by [`load`], with the same errors, but mapping entries whose key path from the
+/// root `keep` turns down may be left out of the result (they are when the line-based fast
+/// path takes the document, which then builds far less).
+pub fn load_pruned(src: &str, keep: &dyn Fn(&[&str]) -> bool) -> Result<Value, YamlError> {
+    if crate::value::go_yaml_utf8_error(src).is_none() {
+        match super::fast::fast_load_pruned(src, false, false, Some(keep)) {
+            Some(Ok((v, _))) => return Ok(v),
+            Some(Err(e)) => return Err(e),
+            None => {}
+        }
+    }
+    Ok(load_docs_with(src, false, true, false)?
+        .into_iter()
+        .next()
+        .map(|d| d.0)
+        .unwrap_or_default())
+}
+
 /// [`load`] with source positions.
 pub fn load_spanned(src: &str) -> Result<(Value, Spans), YamlError> {
     let d = load_docs(src, true, true)?.into_iter().next();
@@ -679,12 +699,22 @@ fn merge_into(
 /// Parses documents. `first_only` stops after the first one (go-yaml v2 `Unmarshal` never looks
 /// further, so errors in later documents don't matter).
 fn load_docs(src: &str, spans: bool, first_only: bool) -> Result<Vec<(Value, Spans)>, YamlError> {
+    load_docs_with(src, spans, first_only, true)
+}
+
+/// [`load_docs`]; `try_fast: false` when the caller has already seen the fast path decline.
+fn load_docs_with(
+    src: &str,
+    spans: bool,
+    first_only: bool,
+    try_fast: bool,
+) -> Result<Vec<(Value, Spans)>, YamlError> {
     // Bytes that are not UTF-8 (kept as escape characters, see `value::go_string`) fail
     // go-yaml's reader before anything is parsed; reader errors carry no line.
     if let Some(e) = crate::value::go_yaml_utf8_error(src) {
         return Err(err_at(0, 0, format!("yaml: {e}")));
     }
-    if first_only {
+    if first_only && try_fast {
         match super::fast::fast_load(src, spans) {
             Some(Ok((v, root))) => return Ok(vec![(v, Spans { root })]),
             Some(Err(e)) => return Err(e),

@@ -23,7 +23,7 @@ mod resolve;
 
 pub use emit::{to_yaml, to_yaml_pretty};
 pub use load::{
-    load, load_all, load_all_spanned, load_list, load_map, load_spanned, load_values,
+    load, load_all, load_all_spanned, load_list, load_map, load_pruned, load_spanned, load_values,
     split_documents, Loc, PathSeg, SpanNode, Spans,
 };
 
