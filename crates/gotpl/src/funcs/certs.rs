@@ -798,9 +798,10 @@ pub const FUNCS: &[FuncDef] = crate::funcs![
 /// Random probable primes for RSA keys, tuned for speed: a sieve over a window of candidates
 /// by every odd prime below 2^16, then Miller-Rabin in Montgomery form on fixed-width limbs
 /// (base 2 first, computed with squarings and cheap doublings; then random bases).
-mod prime {
+pub(crate) mod prime {
     use chacha20::ChaCha20Rng;
     use rand_core::{Rng, SeedableRng};
+    use std::ops::Range;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::OnceLock;
 
@@ -817,12 +818,29 @@ mod prime {
     /// window almost always holds a prime; if not, a new start is drawn.
     const WINDOW: usize = 1 << 12;
 
-    /// Odd primes below `2^bits`, grouped so each group's product fits in a u64: the residue of
-    /// a big number is taken once per group, then per prime from that u64.
-    fn sieve_primes(bits: u32) -> Vec<(u64, Vec<u64>)> {
+    /// Sieving primes whose product fits in a u64: the residue of a big number is taken
+    /// once per group, then per prime from that u64.
+    struct Group {
+        prod: u64,
+        /// -prod⁻¹ mod 2^64 and 2^(64·limbs) mod prod (for the table's limb count), so
+        /// that [`residues`] needs no division per limb.
+        neg_inv: u64,
+        r_limbs: u64,
+        primes: Vec<u64>,
+    }
+
+    /// The odd primes below `2^bits` in groups, for candidates of `limbs` limbs.
+    struct Table {
+        limbs: usize,
+        groups: Vec<Group>,
+    }
+
+    /// The table for `bits` and `limbs`: a sieve of Eratosthenes, primes packed greedily
+    /// into groups, each group's constants computed once.
+    fn sieve_primes(bits: u32, limbs: usize) -> Table {
         let n = 1usize << bits;
         let mut comp = vec![false; n];
-        let mut out: Vec<(u64, Vec<u64>)> = Vec::new();
+        let mut parts: Vec<(u64, Vec<u64>)> = Vec::new();
         let mut cur = (1u64, Vec::new());
         for i in (3..n).step_by(2) {
             if comp[i] {
@@ -839,36 +857,127 @@ mod prime {
                     cur.0 = prod;
                     cur.1.push(p);
                 }
-                None => out.push(std::mem::replace(&mut cur, (p, vec![p]))),
+                None => parts.push(std::mem::replace(&mut cur, (p, vec![p]))),
             }
         }
-        out.push(cur);
-        out
+        parts.push(cur);
+        let groups = parts
+            .into_iter()
+            .map(|(prod, primes)| {
+                // Newton's iteration for prod⁻¹ (prod is odd): 1 → 64 bits in 6 steps.
+                let mut inv = 1u64;
+                for _ in 0..6 {
+                    inv = inv.wrapping_mul(2u64.wrapping_sub(prod.wrapping_mul(inv)));
+                }
+                // 2^(64·limbs) mod prod, by squaring 2^64 mod prod.
+                let (mut r, mut base, mut e) = (1, rem_step(1, 0, prod), limbs);
+                while e > 0 {
+                    if e & 1 == 1 {
+                        r = mul_mod(r, base, prod);
+                    }
+                    base = mul_mod(base, base, prod);
+                    e >>= 1;
+                }
+                Group {
+                    prod,
+                    neg_inv: inv.wrapping_neg(),
+                    r_limbs: r,
+                    primes,
+                }
+            })
+            .collect();
+        Table { limbs, groups }
     }
 
     /// The sieving primes for `L`-limb candidates. Each MR test of a 2048-bit candidate is
     /// costly enough that sieving up to 2^20 (20 % fewer tests) pays for the residues; at 1024
     /// bits, 2^16 is cheaper overall.
-    fn groups(limbs: usize) -> &'static [(u64, Vec<u64>)] {
-        static SMALL: OnceLock<Vec<(u64, Vec<u64>)>> = OnceLock::new();
-        static LARGE: OnceLock<Vec<(u64, Vec<u64>)>> = OnceLock::new();
+    fn groups(limbs: usize) -> &'static Table {
+        static SMALL: OnceLock<Table> = OnceLock::new();
+        static LARGE: OnceLock<Table> = OnceLock::new();
         if limbs >= 32 {
-            LARGE.get_or_init(|| sieve_primes(20))
+            LARGE.get_or_init(|| sieve_primes(20, 32))
         } else {
-            SMALL.get_or_init(|| sieve_primes(16))
+            SMALL.get_or_init(|| sieve_primes(16, 16))
         }
     }
 
     /// `x mod m` for little-endian limbs.
     fn rem(x: &[u64], m: u64) -> u64 {
-        let mut r = 0u128;
-        for &limb in x.iter().rev() {
-            r = ((r << 64) | u128::from(limb)) % u128::from(m);
-        }
-        r as u64
+        x.iter().rev().fold(0, |r, &limb| rem_step(r, limb, m))
     }
 
-    fn lt<const L: usize>(a: &[u64; L], b: &[u64; L]) -> bool {
+    /// `x mod prod` for each of up to 8 groups of `table`. For x of the table's limb count,
+    /// Montgomery steps from the low limb up (two multiplications each, eight independent
+    /// chains) give x·2^(-64·limbs) mod prod, and one product with 2^(64·limbs) mod prod
+    /// undoes the scaling; other lengths divide limb by limb.
+    fn residues(x: &[u64], table: &Table, groups: &[Group]) -> [u64; 8] {
+        let mut r = [0u64; 8];
+        if x.len() != table.limbs {
+            for (r, g) in r.iter_mut().zip(groups) {
+                *r = rem(x, g.prod);
+            }
+            return r;
+        }
+        // Constants in registers; spare lanes (prod 1) compute garbage that is ignored.
+        let (mut prod, mut neg_inv) = ([1u64; 8], [0u64; 8]);
+        for ((p, n), g) in prod.iter_mut().zip(neg_inv.iter_mut()).zip(groups) {
+            (*p, *n) = (g.prod, g.neg_inv);
+        }
+        for &limb in x {
+            for k in 0..8 {
+                // (r + limb + q·prod) / 2^64 with q making the low word zero: that word
+                // carries out exactly when r + limb is nonzero mod 2^64; the result ≤ prod.
+                let (lo, carry) = limb.overflowing_add(r[k]);
+                let q = lo.wrapping_mul(neg_inv[k]);
+                let hi = ((u128::from(q) * u128::from(prod[k])) >> 64) as u64;
+                let v = hi + u64::from(carry) + u64::from(lo != 0);
+                r[k] = if v >= prod[k] { v - prod[k] } else { v };
+            }
+        }
+        for (r, g) in r.iter_mut().zip(groups) {
+            *r = mul_mod(*r, g.r_limbs, g.prod);
+        }
+        r
+    }
+
+    /// a·b mod m, for a, b < m.
+    fn mul_mod(a: u64, b: u64, m: u64) -> u64 {
+        let p = u128::from(a) * u128::from(b);
+        rem_step((p >> 64) as u64, p as u64, m)
+    }
+
+    /// (hi·2^64 + lo) mod m, for hi < m.
+    fn rem_step(hi: u64, lo: u64, m: u64) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        {
+            crate::funcs::prime_x86::rem_step(hi, lo, m)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            (((u128::from(hi) << 64) | u128::from(lo)) % u128::from(m)) as u64
+        }
+    }
+
+    /// Marks the window offsets k where start + 2k has a factor among `primes`, given
+    /// r = start mod (their product): 2k ≡ -start (mod p), so k = u/2 for even u =
+    /// -start mod p, else (u + p)/2.
+    fn mark(composite: &mut [bool], r: u64, primes: &[u64]) {
+        for &p in primes {
+            let u = match r % p {
+                0 => 0,
+                t => p - t,
+            };
+            let mut k = (if u % 2 == 0 { u / 2 } else { (u + p) / 2 }) as usize;
+            while let Some(c) = composite.get_mut(k) {
+                *c = true;
+                k += p as usize;
+            }
+        }
+    }
+
+    /// a < b for little-endian limbs.
+    pub(crate) fn lt<const L: usize>(a: &[u64; L], b: &[u64; L]) -> bool {
         for i in (0..L).rev() {
             if a[i] != b[i] {
                 return a[i] < b[i];
@@ -877,7 +986,8 @@ mod prime {
         false
     }
 
-    fn sub_assign<const L: usize>(a: &mut [u64; L], b: &[u64; L]) {
+    /// a -= b for little-endian limbs (mod 2^(64L)).
+    pub(crate) fn sub_assign<const L: usize>(a: &mut [u64; L], b: &[u64; L]) {
         let mut borrow = false;
         for i in 0..L {
             let (d, b1) = a[i].overflowing_sub(b[i]);
@@ -896,6 +1006,9 @@ mod prime {
         one: [u64; L],
         /// m - (R mod m), the Montgomery form of -1.
         minus_one: [u64; L],
+        /// The BMI2/ADX code for [`Self::mul`] and [`Self::sqr`], when the CPU has it.
+        #[cfg(target_arch = "x86_64")]
+        adx: Option<crate::funcs::prime_x86::Adx>,
     }
 
     impl<const L: usize> Mont<L> {
@@ -915,11 +1028,37 @@ mod prime {
                 inv: x.wrapping_neg(),
                 one,
                 minus_one,
+                #[cfg(target_arch = "x86_64")]
+                adx: crate::funcs::prime_x86::Adx::detect(),
             }
         }
 
-        /// a·b·R⁻¹ mod m (CIOS), for a, b < m.
+        /// The same Montgomery form on the portable path only (to test the fast one).
+        #[cfg(all(test, target_arch = "x86_64"))]
+        fn portable(&self) -> Self {
+            Mont { adx: None, ..*self }
+        }
+
+        /// a·b·R⁻¹ mod m, for a, b < m (fully reduced, so every path gives the same limbs).
         fn mul(&self, a: &[u64; L], b: &[u64; L]) -> [u64; L] {
+            #[cfg(target_arch = "x86_64")]
+            if let Some(adx) = self.adx {
+                return adx.mul(&self.m, self.inv, a, b);
+            }
+            self.mul_portable(a, b)
+        }
+
+        /// a²·R⁻¹ mod m, for a < m.
+        fn sqr(&self, a: &[u64; L]) -> [u64; L] {
+            #[cfg(target_arch = "x86_64")]
+            if let Some(adx) = self.adx {
+                return adx.sqr(&self.m, self.inv, a);
+            }
+            self.sqr_portable(a)
+        }
+
+        /// [`Self::mul`] in portable Rust (CIOS).
+        fn mul_portable(&self, a: &[u64; L], b: &[u64; L]) -> [u64; L] {
             let m = &self.m;
             let mut t = [0u64; L];
             let mut hi = 0u64;
@@ -951,12 +1090,12 @@ mod prime {
             t
         }
 
-        /// a²·R⁻¹ mod m, for a < m: the square with each cross product computed once, then a
-        /// separate Montgomery reduction (about 3/4 of the work of [`Self::mul`]).
-        fn sqr(&self, a: &[u64; L]) -> [u64; L] {
+        /// [`Self::sqr`] in portable Rust: the square with each cross product computed once,
+        /// then a separate Montgomery reduction (about 3/4 of the work of a multiplication).
+        fn sqr_portable(&self, a: &[u64; L]) -> [u64; L] {
             const MAX: usize = 2 * 32 + 1;
             if 2 * L + 1 > MAX {
-                return self.mul(a, a);
+                return self.mul_portable(a, a);
             }
             let mut t = [0u64; MAX];
             for i in 0..L {
@@ -1082,10 +1221,15 @@ mod prime {
     /// A random probable prime of exactly 64·L bits with its two top bits set, as big-endian
     /// bytes, drawn from a ChaCha20 stream keyed by `seed`.
     ///
-    /// The search is spread over the machine's cores (a 4096-bit key costs ~120 base-2 tests of
-    /// ~3 ms each), yet the result depends on `seed` alone: it is the first candidate of the
-    /// sieved sequence that passes, and each candidate's random bases come from its own stream.
+    /// The search is spread over the machine's cores (a 4096-bit key costs ~120 base-2 tests),
+    /// yet the result depends on `seed` alone: it is the first candidate of the sieved
+    /// sequence that passes, and each candidate's random bases come from its own stream.
     pub fn random<const L: usize>(seed: [u8; 32]) -> Vec<u8> {
+        search::<L>(seed, true)
+    }
+
+    /// [`random`], with the vector pre-test allowed or not (`false` tests the other path).
+    fn search<const L: usize>(seed: [u8; 32], vector: bool) -> Vec<u8> {
         let mut rng = ChaCha20Rng::from_seed(seed);
         let mut composite = vec![false; WINDOW];
         let mut window = 0u64;
@@ -1100,14 +1244,11 @@ mod prime {
             // Mark window offsets k where start + 2k has a small factor p:
             // 2k ≡ -start (mod p), i.e. k ≡ (p - start mod p)·(p+1)/2.
             composite.fill(false);
-            for (prod, primes) in groups(L) {
-                let r = rem(&start, *prod);
-                for &p in primes {
-                    let mut k = ((p - r % p) % p * p.div_ceil(2) % p) as usize;
-                    while k < WINDOW {
-                        composite[k] = true;
-                        k += p as usize;
-                    }
+            let table = groups(L);
+            for eight in table.groups.chunks(8) {
+                let rs = residues(&start, table, eight);
+                for (&r, g) in rs.iter().zip(eight) {
+                    mark(&mut composite, r, &g.primes);
                 }
             }
             let cands: Vec<[u64; L]> = composite
@@ -1127,17 +1268,32 @@ mod prime {
                 .collect();
             let passes = |i: usize| {
                 let mont = Mont::new(cands[i]);
+                let bases = || {
+                    let mut rng = ChaCha20Rng::from_seed(seed);
+                    rng.set_stream((window << 32) | (i as u64 + 1));
+                    rng
+                };
+                #[cfg(target_arch = "x86_64")]
+                if let Some(ifma) = crate::funcs::prime_x86::Ifma::detect().filter(|_| vector) {
+                    // Base 2 and all random bases in one vector run: the same answer as the
+                    // sequence below, which stops at the first failure.
+                    let mut rng = bases();
+                    let mut all = vec![mont.double(&mont.one)];
+                    all.extend((0..random_rounds(L)).map(|_| mont.random_base(&mut rng)));
+                    if let Some(ok) = ifma.strong(&mont.m, &all) {
+                        return ok.count_ones() as usize == all.len();
+                    }
+                }
                 if !mont.strong_probable_prime(None) {
                     return false;
                 }
-                let mut bases = ChaCha20Rng::from_seed(seed);
-                bases.set_stream((window << 32) | (i as u64 + 1));
+                let mut bases = bases();
                 (0..random_rounds(L)).all(|_| {
                     let b = mont.random_base(&mut bases);
                     mont.strong_probable_prime(Some(&b))
                 })
             };
-            if let Some(i) = first_passing(cands.len(), &passes) {
+            if let Some(i) = first_passing_in(&cands, vector, &passes) {
                 return cands[i]
                     .iter()
                     .rev()
@@ -1147,20 +1303,56 @@ mod prime {
         }
     }
 
-    /// The least `i < n` with `test(i)`, testing on every core: worker `t` takes `t`, `t + w`, …
-    /// and stops at its first hit or once a lower hit is known, so every index below the
-    /// answer has been tested and the answer does not depend on scheduling.
-    fn first_passing(n: usize, test: &(impl Fn(usize) -> bool + Sync)) -> Option<usize> {
+    /// The least `i` with `passes(i)` among `cands`. With AVX-512 IFMA, batches of eight
+    /// candidates first take a vector base-2 Fermat test, and only its survivors take
+    /// `passes` (a composite failing Fermat also fails the strong test, so the answer is the
+    /// same, just found sooner).
+    fn first_passing_in<const L: usize>(
+        cands: &[[u64; L]],
+        vector: bool,
+        passes: &(impl Fn(usize) -> bool + Sync),
+    ) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(ifma) = crate::funcs::prime_x86::Ifma::detect().filter(|_| vector) {
+            use crate::funcs::prime_x86::LANES;
+            return first_passing(cands.len(), LANES, &|r: Range<usize>| {
+                // None: no kernel for this size; every candidate takes the exact test.
+                let survivors = ifma.fermat2(&cands[r.clone()]).unwrap_or(u8::MAX);
+                let lo = r.start;
+                r.into_iter()
+                    .find(|&i| (survivors >> (i - lo)) & 1 == 1 && passes(i))
+            });
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = vector;
+        first_passing(cands.len(), 1, &|r: Range<usize>| {
+            r.into_iter().find(|&i| passes(i))
+        })
+    }
+
+    /// The least index below `n` that `test` finds, testing on every core: the indices are
+    /// cut into chunks of `chunk`, `test(range)` returns the least hit in a chunk, worker `t`
+    /// takes chunks `t`, `t + w`, … and stops at its first hit or once a lower hit is known,
+    /// so every chunk below the answer has been tested and the answer does not depend on
+    /// scheduling.
+    fn first_passing(
+        n: usize,
+        chunk: usize,
+        test: &(impl Fn(Range<usize>) -> Option<usize> + Sync),
+    ) -> Option<usize> {
         static WORKERS: OnceLock<usize> = OnceLock::new();
         let w = *WORKERS
             .get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)));
+        let chunk = chunk.max(1);
+        let chunks = n.div_ceil(chunk);
+        let range = |c: usize| c * chunk..n.min((c + 1) * chunk);
         let best = AtomicUsize::new(usize::MAX);
         let work = |t: usize| {
-            for i in (t..n).step_by(w) {
-                if i > best.load(Ordering::Relaxed) {
+            for c in (t..chunks).step_by(w) {
+                if c * chunk > best.load(Ordering::Relaxed) {
                     return;
                 }
-                if test(i) {
+                if let Some(i) = test(range(c)) {
                     best.fetch_min(i, Ordering::Relaxed);
                     return;
                 }
@@ -1173,8 +1365,8 @@ mod prime {
                     .spawn_scoped(s, move || work(t))
                     .is_err()
                 {
-                    for i in (t..n).step_by(w) {
-                        if test(i) {
+                    for c in (t..chunks).step_by(w) {
+                        if let Some(i) = test(range(c)) {
                             best.fetch_min(i, Ordering::Relaxed);
                             break;
                         }
@@ -1280,12 +1472,321 @@ mod prime {
             assert_ne!(random::<16>([7; 32]), random::<16>([8; 32]));
         }
 
+        /// The BMI2/ADX path against the portable one on random and edge operands: a, b
+        /// random below m; 0, 1, m - 1, R mod m and m - (R mod m); moduli random (odd, top
+        /// bit set) or with all-ones upper limbs (R mod m tiny, reductions carry far).
+        #[cfg(target_arch = "x86_64")]
+        fn fast_matches_portable<const L: usize>(seed: u8, moduli: usize) {
+            let mut h = rng(seed);
+            for k in 0..moduli {
+                let mut m = [0u64; L];
+                for l in m.iter_mut() {
+                    *l = h.next_u64();
+                }
+                if k % 5 == 1 {
+                    m[1..].fill(u64::MAX);
+                }
+                m[L - 1] |= 1 << 63;
+                m[0] |= 1;
+                let fast = Mont::new(m);
+                if fast.adx.is_none() {
+                    eprintln!("no BMI2/ADX on this CPU: only the portable path is tested");
+                    return;
+                }
+                let slow = fast.portable();
+                let mut vals = vec![[0u64; L]; 5];
+                vals[1][0] = 1;
+                vals[2] = m;
+                vals[2][0] -= 1;
+                vals[3] = fast.one;
+                vals[4] = fast.minus_one;
+                for _ in 0..4 {
+                    let mut a = [0u64; L];
+                    for l in a.iter_mut() {
+                        *l = h.next_u64();
+                    }
+                    a[L - 1] %= m[L - 1];
+                    vals.push(a);
+                }
+                for x in &vals {
+                    assert_eq!(fast.sqr(x), slow.sqr(x), "sqr, L={L}, m={m:x?}, a={x:x?}");
+                    for y in &vals {
+                        let want = slow.mul(x, y);
+                        assert_eq!(fast.mul(x, y), want, "mul, L={L}, m={m:x?}");
+                    }
+                }
+                // Chains of squarings (the exponentiation's pattern) stay in step.
+                let (mut x, mut y) = (vals[5], vals[5]);
+                for _ in 0..20 {
+                    x = fast.sqr(&x);
+                    y = slow.sqr(&y);
+                }
+                assert_eq!(x, y);
+                assert_eq!(
+                    fast.strong_probable_prime(None),
+                    slow.strong_probable_prime(None)
+                );
+            }
+        }
+
+        #[test]
+        #[cfg(target_arch = "x86_64")]
+        fn adx_matches_portable() {
+            fast_matches_portable::<1>(10, 200);
+            fast_matches_portable::<2>(11, 200);
+            fast_matches_portable::<5>(12, 100);
+            fast_matches_portable::<16>(13, 100);
+            fast_matches_portable::<32>(14, 40);
+        }
+
+        #[test]
+        #[cfg(target_arch = "x86_64")]
+        fn adx_strong_test_on_a_known_prime() {
+            // The search's 1024-bit prime for seed 5, tested with both paths and all bases.
+            let be = random::<16>([5; 32]);
+            let mut m = [0u64; 16];
+            for (i, c) in be.rchunks(8).enumerate() {
+                m[i] = u64::from_be_bytes(c.try_into().unwrap());
+            }
+            let fast = Mont::new(m);
+            let slow = fast.portable();
+            let mut h = rng(6);
+            for _ in 0..3 {
+                let b = slow.random_base(&mut h);
+                assert!(fast.strong_probable_prime(Some(&b)));
+                assert!(slow.strong_probable_prime(Some(&b)));
+            }
+        }
+
+        /// 2^(m-1) ≡ 1 (mod m), on the portable path.
+        #[cfg(target_arch = "x86_64")]
+        fn fermat_portable<const L: usize>(m: &[u64; L]) -> bool {
+            let mont = Mont::new(*m).portable();
+            let mut x = mont.one;
+            for i in (1..64 * L).rev() {
+                x = mont.sqr(&x);
+                if (m[i / 64] >> (i % 64)) & 1 == 1 {
+                    x = mont.double(&x);
+                }
+            }
+            x == mont.one
+        }
+
+        /// The IFMA batch test against the portable one, batches of 1 to 8 with primes in
+        /// varying lanes (the vector kernel must not mix lanes up).
+        #[cfg(target_arch = "x86_64")]
+        fn ifma_matches_portable<const L: usize>(seed: u8, batches: usize) {
+            let Some(ifma) = crate::funcs::prime_x86::Ifma::detect() else {
+                eprintln!("no AVX-512 IFMA on this CPU: only the portable path is tested");
+                return;
+            };
+            let to_limbs = |be: Vec<u8>| {
+                let mut m = [0u64; L];
+                for (i, c) in be.rchunks(8).enumerate() {
+                    m[i] = u64::from_be_bytes(c.try_into().unwrap());
+                }
+                m
+            };
+            let primes = [
+                to_limbs(random::<L>([seed; 32])),
+                to_limbs(random::<L>([seed + 1; 32])),
+            ];
+            let mut h = rng(seed);
+            for b in 0..batches {
+                let n = 1 + b % 8;
+                let mut ms = vec![[0u64; L]; n];
+                for m in ms.iter_mut() {
+                    for l in m.iter_mut() {
+                        *l = h.next_u64();
+                    }
+                    m[L - 1] |= 1 << 63;
+                    m[0] |= 1;
+                }
+                ms[b % n] = primes[b % 2];
+                if n > 3 {
+                    ms[(b + 2) % n] = primes[(b + 1) % 2];
+                }
+                let want = ms
+                    .iter()
+                    .enumerate()
+                    .fold(0u8, |acc, (k, m)| acc | (u8::from(fermat_portable(m)) << k));
+                assert_eq!(ifma.fermat2(&ms), Some(want), "L={L}, batch {b}");
+                assert_ne!(want, 0);
+            }
+            // Sizes without a kernel, empty or oversized batches and even moduli: no answer.
+            assert_eq!(ifma.fermat2::<L>(&[]), None);
+            assert_eq!(ifma.fermat2(&[primes[0]; 9]), None);
+            let mut even = primes[0];
+            even[0] -= 1;
+            assert_eq!(ifma.fermat2(&[even]), None);
+            assert_eq!(ifma.fermat2(&[[u64::MAX - 158, u64::MAX]]), None);
+        }
+
+        /// The IFMA strong test (8 bases of one modulus) against the portable one: primes
+        /// (found with bases passing at step 0 or on a later -1) and composites, moduli with
+        /// s = 1 or s = 64L - 2 and 64L - 1 squarings, bases 0, 1, 2, -1 and random ones.
+        #[cfg(target_arch = "x86_64")]
+        fn ifma_strong_matches_portable<const L: usize>(seed: u8, moduli: usize) {
+            let Some(ifma) = crate::funcs::prime_x86::Ifma::detect() else {
+                eprintln!("no AVX-512 IFMA on this CPU: only the portable path is tested");
+                return;
+            };
+            let mut h = rng(seed);
+            let mut ms = Vec::new();
+            for k in 0..moduli {
+                let mut m = [0u64; L];
+                if k < 4 {
+                    let be = random::<L>([seed + k as u8; 32]);
+                    for (i, c) in be.rchunks(8).enumerate() {
+                        m[i] = u64::from_be_bytes(c.try_into().unwrap());
+                    }
+                } else {
+                    for l in m.iter_mut() {
+                        *l = h.next_u64();
+                    }
+                }
+                m[L - 1] |= 1 << 63;
+                m[0] |= 1;
+                ms.push(m);
+            }
+            let mut m = [0u64; L];
+            m[L - 1] = 0b11 << 62;
+            m[0] = 1;
+            ms.push(m);
+            m[L - 1] = 1 << 63;
+            ms.push(m);
+            let mut seen_pass = false;
+            for m in &ms {
+                let mont = Mont::new(*m).portable();
+                let mut bases = vec![[0u64; L], mont.one, mont.double(&mont.one), mont.minus_one];
+                while bases.len() < 8 {
+                    bases.push(mont.random_base(&mut h));
+                }
+                let want = bases.iter().enumerate().fold(0u8, |acc, (k, b)| {
+                    acc | (u8::from(mont.strong_probable_prime(Some(b))) << k)
+                });
+                seen_pass |= want == 0b1111_1110;
+                for n in [8, 5, 1] {
+                    let got = ifma.strong(m, &bases[8 - n..]);
+                    assert_eq!(got, Some(want >> (8 - n)), "L={L}, m={m:x?}, n={n}");
+                }
+            }
+            assert!(seen_pass);
+            assert_eq!(ifma.strong::<L>(&ms[0], &[]), None);
+            assert_eq!(ifma.strong(&ms[0], &[ms[0]]), None);
+        }
+
+        #[test]
+        #[cfg(target_arch = "x86_64")]
+        fn ifma_strong_test_matches_portable() {
+            ifma_strong_matches_portable::<16>(30, 12);
+            ifma_strong_matches_portable::<32>(40, 6);
+        }
+
+        #[test]
+        #[cfg(target_arch = "x86_64")]
+        fn ifma_fermat_matches_portable() {
+            ifma_matches_portable::<16>(20, 16);
+            ifma_matches_portable::<32>(22, 4);
+        }
+
+        /// The primes of fixed seeds, as computed by the portable code before the x86 kernels
+        /// existed: rendered keys for a `--seed` must never change.
+        #[test]
+        fn random_primes_are_stable() {
+            let p16 = random::<16>([9; 32]);
+            assert_eq!(hex(&p16[..8]), "dd6a9820c4e15e9a");
+            assert_eq!(hex(&p16[120..]), "92a4c7df8069aad5");
+            let p32 = random::<32>([9; 32]);
+            assert_eq!(hex(&p32[..8]), "f1e133fd0e0d1e83");
+            assert_eq!(hex(&p32[248..]), "92a4c7df8069af47");
+            // Without the vector pre-test (one candidate per chunk) too.
+            assert_eq!(search::<16>([9; 32], false), p16);
+            assert_eq!(search::<32>([9; 32], false), p32);
+        }
+
+        fn hex(b: &[u8]) -> String {
+            b.iter().map(|x| format!("{x:02x}")).collect()
+        }
+
+        #[test]
+        fn group_residues_and_marks() {
+            let mut h = rng(51);
+            for limbs in [16, 32] {
+                let table = groups(limbs);
+                assert_eq!(table.limbs, limbs);
+                // The first groups (many small primes), the last (a few near 2^16 or 2^20),
+                // and x of the table's length (Montgomery steps) or not (division).
+                let n = table.groups.len();
+                for eight in [
+                    &table.groups[..8],
+                    &table.groups[n - 8..],
+                    &table.groups[n - 3..],
+                ] {
+                    for len in [limbs, limbs - 1, 3] {
+                        for k in 0..20 {
+                            let mut x: Vec<u64> = (0..len).map(|_| h.next_u64()).collect();
+                            if k == 0 {
+                                x.fill(u64::MAX);
+                            } else if k == 1 {
+                                x.fill(0);
+                            }
+                            let want: Vec<u64> = eight.iter().map(|g| rem(&x, g.prod)).collect();
+                            let got = residues(&x, table, eight);
+                            assert_eq!(&got[..eight.len()], &want[..], "limbs {limbs}, len {len}");
+                        }
+                    }
+                }
+                for g in &table.groups {
+                    assert_eq!(g.primes.iter().product::<u64>(), g.prod);
+                }
+            }
+            // mark's offsets: the smallest k ≥ 0 with p | r + 2k, as before.
+            for _ in 0..2000 {
+                let r = h.next_u64();
+                let p = [3u64, 5, 7, 65521, 1048573][(r % 5) as usize];
+                let mut comp = vec![false; 4 * p as usize];
+                mark(&mut comp, r, &[p]);
+                let old = ((p - r % p) % p * p.div_ceil(2) % p) as usize;
+                let first = comp.iter().position(|&c| c).unwrap();
+                assert_eq!(first, old);
+                assert_eq!((u128::from(r) + 2 * first as u128) % u128::from(p), 0);
+            }
+        }
+
+        #[test]
+        fn remainders_match_u128() {
+            let mut h = rng(50);
+            for k in 0..500 {
+                let x: Vec<u64> = (0..1 + k % 33).map(|_| h.next_u64()).collect();
+                let m = match k % 4 {
+                    0 => 3,
+                    1 => u64::MAX - k as u64,
+                    _ => h.next_u64() >> (k % 60) | 1,
+                };
+                let want = x
+                    .iter()
+                    .rev()
+                    .fold(0u128, |r, &l| ((r << 64) | u128::from(l)) % u128::from(m));
+                assert_eq!(u128::from(rem(&x, m)), want, "{x:x?} mod {m}");
+            }
+            #[cfg(target_arch = "x86_64")]
+            {
+                use crate::funcs::prime_x86::rem_step;
+                assert_eq!(rem_step(5, 7, 3), (((5u128 << 64) | 7) % 3) as u64);
+                assert_eq!(rem_step(u64::MAX - 1, u64::MAX, u64::MAX), u64::MAX - 1);
+            }
+        }
+
         #[test]
         fn first_passing_is_the_least_hit() {
             let hits = [5usize, 6, 40, 41];
-            for n in [0, 1, 5, 6, 7, 100] {
-                let want = hits.iter().copied().find(|&h| h < n);
-                assert_eq!(first_passing(n, &|i| hits.contains(&i)), want);
+            for chunk in [0, 1, 3, 8] {
+                for n in [0, 1, 5, 6, 7, 100] {
+                    let want = hits.iter().copied().find(|&h| h < n);
+                    let test = |r: Range<usize>| r.into_iter().find(|i| hits.contains(i));
+                    assert_eq!(first_passing(n, chunk, &test), want, "chunk {chunk}");
+                }
             }
         }
     }

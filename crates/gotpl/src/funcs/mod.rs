@@ -18,6 +18,7 @@ pub mod lists;
 pub mod math;
 pub mod network;
 pub mod paths;
+mod prime_x86;
 pub mod reflect;
 pub mod regex;
 pub mod semver;
