@@ -4,7 +4,7 @@
 //! error even in a branch that never runs, exactly like Go.
 
 use crate::func::{lookup, FuncDef};
-use crate::lex::{lex, Item, Tok};
+use crate::lex::{lex, line_at, Item, Tok};
 use crate::template::{go_quote, Error, ErrorKind};
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
@@ -275,7 +275,8 @@ struct Parser<'a> {
     src_arc: Arc<str>,
     vars: Vec<Box<str>>,
     range_depth: usize,
-    action_line: u32,
+    /// Where the action being parsed starts (for "in action started at" errors).
+    action_pos: Option<u32>,
     depth: usize,
     /// Trees of this parse: the main one first, then `define`s in order.
     trees: Vec<Tree>,
@@ -297,7 +298,7 @@ pub fn parse(name: &str, src: &str) -> Result<Vec<Tree>, Box<Error>> {
         src_arc: Arc::from(src),
         vars: vec!["$".into()],
         range_depth: 0,
-        action_line: 0,
+        action_pos: None,
         depth: 0,
         trees: Vec::new(),
     };
@@ -353,7 +354,10 @@ impl<'a> Parser<'a> {
     }
 
     fn err(&self, msg: String) -> Box<Error> {
-        let line = self.items.get(self.max_read).map(|i| i.line).unwrap_or(1);
+        let line = self
+            .items
+            .get(self.max_read)
+            .map_or(1, |i| line_at(self.src, i.pos));
         Box::new(Error {
             kind: ErrorKind::Parse,
             name: self.parse_name.to_string(),
@@ -387,11 +391,9 @@ impl<'a> Parser<'a> {
         if it.tok == Tok::Error {
             let msg = self.lex_error.clone().unwrap_or_default();
             let mut extra = String::new();
-            if self.action_line != 0 && self.action_line != it.line {
-                extra = format!(
-                    " in action started at {}:{}",
-                    self.parse_name, self.action_line
-                );
+            let action_line = self.action_pos.map(|p| line_at(self.src, p));
+            if let Some(action_line) = action_line.filter(|&l| l != line_at(self.src, it.pos)) {
+                extra = format!(" in action started at {}:{}", self.parse_name, action_line);
                 if msg.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
@@ -512,10 +514,9 @@ impl<'a> Parser<'a> {
         match it.tok {
             Tok::Text => Ok(Ok(Some(Node::Text(it.pos, it.end)))),
             Tok::LeftDelim => {
-                let saved = self.action_line;
-                self.action_line = it.line;
+                let saved = self.action_pos.replace(it.pos);
                 let r = self.action();
-                self.action_line = saved;
+                self.action_pos = saved;
                 r
             }
             Tok::Comment => Ok(Ok(None)),
