@@ -597,8 +597,31 @@ fn f_semver(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
     Version::parse(a[0].as_str().unwrap_or_default()).map(obj)
 }
 
+/// [`Constraints::parse`] memoized per thread: charts call `semverCompare` in loops and
+/// helpers with the same few constraints, and parsing one runs several regexes.
+fn parse_constraints_cached(c: &str) -> Result<Constraints, String> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Result<Constraints, String>>> =
+            RefCell::new(HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|m| m.borrow().get(c).cloned()) {
+        return hit;
+    }
+    let parsed = Constraints::parse(c);
+    CACHE.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 256 {
+            m.clear();
+        }
+        m.insert(c.to_string(), parsed.clone());
+    });
+    parsed
+}
+
 fn f_semver_compare(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
-    let c = Constraints::parse(a[0].as_str().unwrap_or_default())?;
+    let c = parse_constraints_cached(a[0].as_str().unwrap_or_default())?;
     let v = Version::parse(a[1].as_str().unwrap_or_default())?;
     Ok(Value::Bool(c.check(&v)))
 }
