@@ -236,7 +236,6 @@ fn read_entry(
     budget: &mut u64,
 ) -> Result<Vec<u8>, ChartError> {
     let target = resolve_link(root, path, n)?.unwrap_or_else(|| path.to_path_buf());
-    let name = n.rsplit('/').next().unwrap_or(n);
     let read_err = |e: std::io::Error| {
         ChartError::new(format!("error reading {n}: {}", os_msg(&e))).at_file(n)
     };
@@ -248,7 +247,17 @@ fn read_entry(
         ))
         .at_file(n));
     }
-    let file = std::fs::File::open(&target).map_err(read_err)?;
+    read_regular(&target, n, budget)
+}
+
+/// Reads `target`, already known to be a regular file inside the chart (links resolved and
+/// checked), within the size limits.
+fn read_regular(target: &Path, n: &str, budget: &mut u64) -> Result<Vec<u8>, ChartError> {
+    let name = n.rsplit('/').next().unwrap_or(n);
+    let read_err = |e: std::io::Error| {
+        ChartError::new(format!("error reading {n}: {}", os_msg(&e))).at_file(n)
+    };
+    let file = std::fs::File::open(target).map_err(read_err)?;
     let len = file.metadata().map_err(read_err)?.len();
     let too_big = || {
         ChartError::new(format!(
@@ -365,8 +374,9 @@ fn walk(
             ))
             .at_file(n));
         }
-        // The link was checked above; read the target it resolved to.
-        let mut data = read_entry(root, &target, &n, budget)?;
+        // The link was checked and the file type read above (from the directory entry or
+        // the link's target): read the target without stat'ing it twice more.
+        let mut data = read_regular(&target, &n, budget)?;
         if data.starts_with(UTF8_BOM) {
             data.drain(..UTF8_BOM.len());
         }
