@@ -437,6 +437,46 @@ pub(crate) fn yaml_text(v: &Value) -> String {
 mod tests {
     use super::*;
 
+    /// Enough text to take the threaded path: results come back in the given order, each
+    /// file's own, whichever thread parsed it.
+    #[test]
+    fn parallel_parse_keeps_order_and_errors() {
+        let big = format!(
+            "{}{{{{ define \"x\" }}}}{{{{ .a }}}}{{{{ end }}}}",
+            "text\n".repeat(8_000)
+        );
+        let names: Vec<String> = (0..12).map(|i| format!("c/templates/t{i}.yaml")).collect();
+        let srcs: Vec<String> = (0..12)
+            .map(|i| match i {
+                3 => "{{ if }}".to_string(),
+                7 => "{{ nosuchfunc 1 }}".to_string(),
+                _ => big.replace("\"x\"", &format!("\"x{i}\"")),
+            })
+            .collect();
+        let sources: Vec<(&str, &str)> = names
+            .iter()
+            .zip(&srcs)
+            .map(|(n, s)| (n.as_str(), s.as_str()))
+            .collect();
+        assert!(sources.iter().map(|(_, s)| s.len()).sum::<usize>() >= PARALLEL_PARSE_MIN_BYTES);
+        let results = parse_all(&sources);
+        assert_eq!(results.len(), 12);
+        for (i, r) in results.iter().enumerate() {
+            match (i, r) {
+                (3, Err(e)) => assert!(e.to_string().contains("missing value for if"), "{e}"),
+                (7, Err(e)) => assert!(e.to_string().contains("\"nosuchfunc\" not defined"), "{e}"),
+                (3 | 7, Ok(_)) => panic!("file {i} should fail"),
+                (_, Err(e)) => panic!("file {i}: {e}"),
+                (_, Ok(_)) => {}
+            }
+        }
+        let mut set = gotpl::Templates::new();
+        for r in results.into_iter().flatten() {
+            set.add_parsed(r);
+        }
+        assert!(set.has("x0") && set.has("x11") && set.has("c/templates/t5.yaml"));
+    }
+
     #[test]
     fn error_cleanup_like_helm() {
         assert_eq!(
