@@ -1,5 +1,6 @@
 //! Template-engine throughput: for every chart of the corpus, parse all its templates
-//! (subcharts included) and execute them with the values the renderer computes, on one thread.
+//! (subcharts included) and execute them with the values the renderer computes, one chart at a time
+//! (the template files of a big chart are parsed on up to four threads, as in `chartgate template`).
 //! Run: `cargo run --release --example engine_bench [-- ../shared/corpus/charts [ITERS]]`.
 //!
 //! Only `chartgate::render::render` is timed (template collection, parse of every file into one
@@ -134,7 +135,7 @@ fn run() {
         let bytes: usize = sel.iter().map(|r| r.bytes).sum();
         let total: f64 = times.iter().map(|d| d.as_secs_f64()).sum();
         println!(
-            "{label}: {} charts, median {:.3} ms, p90 {:.3} ms, max {:.3} ms, {:.1} MB/s of template text ({} iterations each, one thread)",
+            "{label}: {} charts, median {:.3} ms, p90 {:.3} ms, max {:.3} ms, {:.1} MB/s of template text ({} iterations each, one chart at a time)",
             sel.len(),
             ms(pct(&times, 0.5)),
             ms(pct(&times, 0.9)),
