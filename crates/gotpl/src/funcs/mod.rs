@@ -22,6 +22,7 @@ mod prime_x86;
 pub mod reflect;
 pub mod regex;
 pub mod semver;
+mod semver_grammar;
 pub mod serial;
 pub mod strings;
 pub mod urls;

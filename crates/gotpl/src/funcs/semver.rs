@@ -31,9 +31,12 @@ struct Res {
     valid: Regex,
 }
 
-/// The constraint grammar, compiled on `regex-lite` when a constraint is first parsed
-/// (versions alone, which every chart parses, use [`split_version`]). `\s` is spelled out as
-/// Go's ASCII class.
+/// Constraints longer than this are matched with the patterns themselves (compiled on
+/// `regex-lite`, linear time); shorter ones, all real ones, by [`super::semver_grammar`].
+const LONG_CONSTRAINT: usize = 1024;
+
+/// The constraint grammar as patterns, for constraints over [`LONG_CONSTRAINT`] bytes.
+/// `\s` is spelled out as Go's ASCII class.
 fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
@@ -337,14 +340,26 @@ fn is_x(s: &str) -> bool {
 impl Constraints {
     /// Parses like Masterminds `NewConstraint`; errors read `improper constraint: ...`.
     pub fn parse(c: &str) -> Result<Constraints, String> {
-        let r = res();
         let c = rewrite_ranges(c);
         let mut groups = Vec::new();
         for seg in c.split("||") {
-            if !r.valid.is_match(seg) {
+            let long = seg.len() > LONG_CONSTRAINT;
+            let valid = if long {
+                res().valid.is_match(seg)
+            } else {
+                super::semver_grammar::valid(seg)
+            };
+            if !valid {
                 return Err(format!("improper constraint: {seg}"));
             }
-            let found: Vec<&str> = r.find.find_iter(seg).map(|m| m.as_str()).collect();
+            let found: Vec<&str> = if long {
+                res().find.find_iter(seg).map(|m| m.as_str()).collect()
+            } else {
+                super::semver_grammar::find_terms(seg)
+                    .into_iter()
+                    .map(|(a, b)| &seg[a..b])
+                    .collect()
+            };
             let found = if found.is_empty() { vec![seg] } else { found };
             let mut terms = Vec::new();
             for t in found {
@@ -365,19 +380,31 @@ impl Constraints {
 
 /// `1.2 - 1.4.5` becomes `>= 1.2, <= 1.4.5`.
 fn rewrite_ranges(c: &str) -> String {
-    let r = res();
     let mut out = c.to_string();
-    let caps: Vec<(String, String, String)> = r
-        .range
-        .captures_iter(c)
-        .map(|m| {
-            (
-                m.get(0).map_or("", |g| g.as_str()).to_string(),
-                m.get(1).map_or("", |g| g.as_str()).to_string(),
-                m.get(11).map_or("", |g| g.as_str()).to_string(),
-            )
-        })
-        .collect();
+    let caps: Vec<(String, String, String)> = if c.len() > LONG_CONSTRAINT {
+        res()
+            .range
+            .captures_iter(c)
+            .map(|m| {
+                (
+                    m.get(0).map_or("", |g| g.as_str()).to_string(),
+                    m.get(1).map_or("", |g| g.as_str()).to_string(),
+                    m.get(11).map_or("", |g| g.as_str()).to_string(),
+                )
+            })
+            .collect()
+    } else {
+        super::semver_grammar::find_ranges(c)
+            .into_iter()
+            .map(|((s, e), a, b)| {
+                (
+                    c[s..e].to_string(),
+                    c[a.start..a.end].to_string(),
+                    c[b.start..b.end].to_string(),
+                )
+            })
+            .collect()
+    };
     for (whole, a, b) in caps {
         out = out.replacen(&whole, &format!(">= {a}, <= {b}"), 1);
     }
@@ -394,10 +421,28 @@ fn parse_term(t: &str) -> Result<Term, String> {
             dirty: true,
         });
     }
-    let Some(m) = res().single.captures(t) else {
-        return Err(format!("improper constraint: {t}"));
+    // The pattern's groups: 1 operator, 2 version, 3 major, 4 `.minor`, 5 `.patch`, 6 `-pre`.
+    let groups: [&str; 7] = if t.len() > LONG_CONSTRAINT {
+        let Some(m) = res().single.captures(t) else {
+            return Err(format!("improper constraint: {t}"));
+        };
+        std::array::from_fn(|i| m.get(i).map_or("", |x| x.as_str()))
+    } else {
+        let Some((op, cv)) = super::semver_grammar::single(t) else {
+            return Err(format!("improper constraint: {t}"));
+        };
+        let part = |p: Option<(usize, usize)>| p.map_or("", |(a, b)| &t[a..b]);
+        [
+            t,
+            op,
+            &t[cv.start..cv.end],
+            &t[cv.major.0..cv.major.1],
+            part(cv.minor),
+            part(cv.patch),
+            part(cv.pre),
+        ]
     };
-    let g = |i: usize| m.get(i).map_or("", |x| x.as_str());
+    let g = |i: usize| groups[i];
     let op = match g(1) {
         "" | "=" => Op::TildeOrEqual,
         "!=" => Op::NotEqual,
@@ -709,6 +754,22 @@ mod tests {
             }
         }
         assert!(matched > 1000, "{matched}");
+    }
+
+    /// Constraints over the hand matcher's length take the patterns' path, with the same
+    /// results.
+    #[test]
+    fn long_constraints_use_the_patterns() {
+        let pad = " ".repeat(LONG_CONSTRAINT);
+        for (c, v, want) in [
+            (format!(">= 1.2{pad}"), "1.3.0", true),
+            (format!("{pad}1.2 - 1.4{pad}"), "1.5.0", false),
+            (format!("~1.2,{pad}!= 1.2.3"), "1.2.3", false),
+        ] {
+            assert_eq!(chk(&c, v), want, "{v}");
+            assert_eq!(chk(c.trim(), v), want, "{v} short");
+        }
+        assert!(Constraints::parse(&format!(">= 1.2 junk{pad}")).is_err());
     }
 
     /// `constraint;version;result` lines printed by helm v4.1.4's `semverCompare`.
