@@ -24,11 +24,11 @@ const CONSTRAINT_VERSION_RE: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9
 /// Operators, longest alternatives tried by backtracking where anchored.
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
 
-struct Res {
-    single: Regex,
-    range: Regex,
-    find: Regex,
-    valid: Regex,
+pub(super) struct Res {
+    pub(super) single: Regex,
+    pub(super) range: Regex,
+    pub(super) find: Regex,
+    pub(super) valid: Regex,
 }
 
 /// Constraints longer than this are matched with the patterns themselves (compiled on
@@ -37,7 +37,7 @@ const LONG_CONSTRAINT: usize = 1024;
 
 /// The constraint grammar as patterns, for constraints over [`LONG_CONSTRAINT`] bytes.
 /// `\s` is spelled out as Go's ASCII class.
-fn res() -> &'static Res {
+pub(super) fn res() -> &'static Res {
     static R: OnceLock<Res> = OnceLock::new();
     R.get_or_init(|| {
         let cv = CONSTRAINT_VERSION_RE;

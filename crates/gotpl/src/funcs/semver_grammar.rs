@@ -246,31 +246,9 @@ pub(super) fn valid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use regex_lite::Regex;
+    use crate::funcs::semver::{res, Res};
 
-    const CV: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
-    const OPS_RE: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
-
-    struct Pats {
-        single: Regex,
-        range: Regex,
-        find: Regex,
-        valid: Regex,
-    }
-
-    fn pats() -> Pats {
-        let b = |s: String| Regex::new(&s.replace(r"\s", r"[\t\n\x0C\r ]")).unwrap();
-        Pats {
-            single: b(format!(r"^\s*({OPS_RE})\s*({CV})\s*$")),
-            range: b(format!(r"\s*({CV})\s+-\s+({CV})\s*")),
-            find: b(format!(r"({OPS_RE})\s*({CV})")),
-            valid: b(format!(
-                r"^(\s*({OPS_RE})\s*({CV})\s*)((?:\s+|,\s*)({OPS_RE})\s*({CV})\s*)*$"
-            )),
-        }
-    }
-
-    fn check(p: &Pats, s: &str) {
+    fn check(p: &Res, s: &str) {
         let span = |m: Option<regex_lite::Match>| m.map(|m| (m.start(), m.end()));
         // single: operator, version and its groups.
         let want = p.single.captures(s).map(|c| {
@@ -311,13 +289,13 @@ mod tests {
 
     #[test]
     fn agrees_with_the_patterns_on_short_strings() {
-        let p = pats();
+        let p = res();
         let alphabet = [
             ' ', ',', '=', '<', '>', '!', '~', '^', '1', '.', '-', '+', 'x', 'v', 'a',
         ];
         let mut stack = vec![String::new()];
         while let Some(s) = stack.pop() {
-            check(&p, &s);
+            check(p, &s);
             if s.len() < 5 {
                 for c in alphabet {
                     stack.push(format!("{s}{c}"));
@@ -328,7 +306,7 @@ mod tests {
 
     #[test]
     fn agrees_with_the_patterns_on_constraint_like_strings() {
-        let p = pats();
+        let p = res();
         let tokens = [
             " ", "  ", ",", ", ", "=", ">=", "<=", "=>", "=<", "!=", "~", "~>", "^", ">", "<", "1",
             "1.2", "1.2.3", "v1", "1.x", "1.2.*", "x", "-", " - ", "-rc.1", "-0", "+b.5", ".", "a",
@@ -346,7 +324,7 @@ mod tests {
                 x ^= x << 17;
                 s.push_str(tokens[(x % tokens.len() as u64) as usize]);
             }
-            check(&p, &s);
+            check(p, &s);
         }
     }
 }
