@@ -36,8 +36,8 @@ class YamlError(Exception):
     pass
 
 
-def _strip_comment(s):
-    out = []
+def _unquoted(s):
+    """(index, character) of every character of `s` outside '...' and "..." quotes."""
     quote = None
     for i, c in enumerate(s):
         if quote:
@@ -45,10 +45,15 @@ def _strip_comment(s):
                 quote = None
         elif c in "'\"":
             quote = c
-        elif c == "#" and (i == 0 or s[i - 1] in " \t"):
-            break
-        out.append(c)
-    return "".join(out).rstrip()
+        else:
+            yield i, c
+
+
+def _strip_comment(s):
+    for i, c in _unquoted(s):
+        if c == "#" and (i == 0 or s[i - 1] in " \t"):
+            return s[:i].rstrip()
+    return s.rstrip()
 
 
 def _scalar(s):
@@ -87,14 +92,8 @@ def _split_flow(s):
 
 def _split_key(s):
     """`key: value` → (key, value) outside quotes, or None."""
-    quote = None
-    for i, c in enumerate(s):
-        if quote:
-            if c == quote:
-                quote = None
-        elif c in "'\"":
-            quote = c
-        elif c == ":" and (i + 1 == len(s) or s[i + 1] in " \t"):
+    for i, c in _unquoted(s):
+        if c == ":" and (i + 1 == len(s) or s[i + 1] in " \t"):
             return _scalar(s[:i]), s[i + 1 :].strip()
     return None
 

@@ -951,7 +951,7 @@ pub fn inventory(targets: &[Target], namespace: &str) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::{Options, PolicySet};
+    use crate::policy::tests::{load_dir, tmpdir};
 
     fn target(yaml: &str) -> Target {
         Target {
@@ -1101,8 +1101,7 @@ mod tests {
 
     #[test]
     fn templates_with_chained_set_bodies_load_and_evaluate() {
-        let dir = std::env::temp_dir().join(format!("chartgate-gk-chain-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tmpdir("gk-chain");
         let template = r#"apiVersion: templates.gatekeeper.sh/v1
 kind: ConstraintTemplate
 metadata:
@@ -1145,12 +1144,7 @@ spec:
             "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sChain\nmetadata:\n  name: sa\n",
         )
         .unwrap();
-        let set = PolicySet::load(&Options {
-            builtin: false,
-            paths: vec![dir.clone()],
-            ..Options::default()
-        })
-        .unwrap();
+        let set = load_dir(&dir);
         let msgs = |y: &str| -> Vec<String> {
             set.evaluate(&[target(y)], "")
                 .unwrap()
@@ -1175,7 +1169,6 @@ spec:
             msgs("kind: Job\nmetadata: {name: j}\n"),
             vec!["j has %!v(MISSING)"]
         );
-        std::fs::remove_dir_all(dir).ok();
     }
 
     #[test]
@@ -1302,8 +1295,7 @@ spec:
 
     #[test]
     fn inventory_seen_by_a_template_excludes_the_reviewed_object() {
-        let dir = std::env::temp_dir().join(format!("chartgate-gk-inv-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tmpdir("gk-inv");
         let template = r#"apiVersion: templates.gatekeeper.sh/v1
 kind: ConstraintTemplate
 metadata:
@@ -1328,12 +1320,7 @@ spec:
             "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sSees\nmetadata:\n  name: s\n",
         )
         .unwrap();
-        let set = PolicySet::load(&Options {
-            builtin: false,
-            paths: vec![dir.clone()],
-            ..Options::default()
-        })
-        .unwrap();
+        let set = load_dir(&dir);
         let cm = |n: &str| {
             target(&format!(
                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {n}\n"
@@ -1348,7 +1335,6 @@ spec:
         msgs.sort();
         assert_eq!(msgs, vec!["a sees b", "b sees a"]);
         assert!(set.evaluate(&[cm("alone")], "ns").unwrap().is_empty());
-        std::fs::remove_dir_all(dir).ok();
     }
 
     #[test]

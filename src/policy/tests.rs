@@ -81,7 +81,7 @@ fn builtin_findings_carry_ids_and_objects() {
 }
 
 /// A scratch directory removed when the test ends (also when it fails).
-struct TmpDir(PathBuf);
+pub(super) struct TmpDir(PathBuf);
 
 impl std::ops::Deref for TmpDir {
     type Target = PathBuf;
@@ -102,10 +102,20 @@ impl Drop for TmpDir {
     }
 }
 
-fn tmpdir(name: &str) -> TmpDir {
+pub(super) fn tmpdir(name: &str) -> TmpDir {
     let d = std::env::temp_dir().join(format!("cg-pol-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     TmpDir(d)
+}
+
+/// The user policies (and Gatekeeper templates/constraints) in `d`, without the built-ins.
+pub(super) fn load_dir(d: &Path) -> PolicySet {
+    PolicySet::load(&Options {
+        builtin: false,
+        paths: vec![d.to_path_buf()],
+        ..Options::default()
+    })
+    .unwrap()
 }
 
 #[test]
@@ -243,12 +253,7 @@ fn gatekeeper_templates_run_unchanged() {
     let d = tmpdir("gk");
     std::fs::write(d.join("templates.yaml"), TEMPLATE).unwrap();
     std::fs::write(d.join("constraints.yaml"), CONSTRAINTS).unwrap();
-    let opts = Options {
-        builtin: false,
-        paths: vec![d.clone()],
-        ..Options::default()
-    };
-    let set = PolicySet::load(&opts).unwrap();
+    let set = load_dir(&d);
     // Matched: Pod with label team, in namespace ns, missing owner → warning (enforcementAction warn).
     let f = set.evaluate(&[target(PRIV_POD)], "ns").unwrap();
     assert_eq!(f.len(), 1, "{f:#?}");
@@ -280,12 +285,7 @@ fn admission_review_input_is_taken_as_the_review() {
         "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sRequiredLabels\nmetadata:\n  name: all\nspec:\n  parameters:\n    labels: [owner]\n",
     )
     .unwrap();
-    let set = PolicySet::load(&Options {
-        builtin: false,
-        paths: vec![d.clone()],
-        ..Options::default()
-    })
-    .unwrap();
+    let set = load_dir(&d);
     let review = "apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nrequest:\n  operation: UPDATE\n  name: x\n  namespace: team-a\n  kind: {group: apps, version: v1, kind: Deployment}\n  object:\n    metadata: {name: x}\n";
     let f = set.evaluate(&[target(review)], "ns").unwrap();
     assert_eq!(f.len(), 1, "{f:#?}");
@@ -395,12 +395,7 @@ fn gatekeeper_match_fields_and_actions() {
     );
     all += &c("any-kind-apps", "  match:\n    kinds:\n    - apiGroups: [\"*\"]\n      kinds: [\"*\"]\n    excludedNamespaces: [prod]\n");
     std::fs::write(d.join("c.yaml"), all).unwrap();
-    let set = PolicySet::load(&Options {
-        builtin: false,
-        paths: vec![d.clone()],
-        ..Options::default()
-    })
-    .unwrap();
+    let set = load_dir(&d);
     let rules = |f: &[Finding]| {
         let mut r: Vec<String> = f.iter().map(|f| f.rule.clone()).collect();
         r.sort();
@@ -467,12 +462,7 @@ fn a_policy_error_on_one_object_is_a_finding_not_a_failed_scan() {
         "package main\nimport rego.v1\ndeny contains m if { some x in input.spec.items; m := x }\n",
     )
     .unwrap();
-    let set = PolicySet::load(&Options {
-        builtin: false,
-        paths: vec![d.clone()],
-        ..Options::default()
-    })
-    .unwrap();
+    let set = load_dir(&d);
     let f = set
         .evaluate(
             &[target("kind: X\nmetadata: {name: n}\nspec:\n  items:\n")],

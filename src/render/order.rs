@@ -2,6 +2,7 @@
 //! (`sortTemplates`), the manifest split (`SplitManifests`), hook detection and the install
 //! order by kind (`SortManifests`, `InstallOrder`).
 
+use gotpl::funcs::regex::go_space;
 use gotpl::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -17,11 +18,6 @@ pub fn sort_templates(names: &mut [String]) {
 
 fn slashes(s: &str) -> usize {
     s.bytes().filter(|&c| c == b'/').count()
-}
-
-/// Go's `\s`: ASCII `[\t\n\f\r ]`.
-fn go_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
 }
 
 /// The pieces of `s` between matches of helm's document separator, the Go RE2 pattern

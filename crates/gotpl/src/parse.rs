@@ -44,9 +44,9 @@ impl Tree {
     /// (line, column) of a byte offset, with Go's `ErrorContext` rules (column is the byte
     /// offset from the start of the line; on the first line it is the offset itself).
     pub fn line_col(&self, pos: u32) -> (u32, u32) {
+        let line = line_at(&self.src, pos);
         let pos = (pos as usize).min(self.src.len());
         let before = &self.src.as_bytes()[..pos];
-        let line = 1 + before.iter().filter(|&&c| c == b'\n').count() as u32;
         let col = match before.iter().rposition(|&c| c == b'\n') {
             Some(nl) => pos - (nl + 1),
             None => pos,

@@ -14,6 +14,11 @@ use crate::value::{ElemType, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+/// Go regexp's `\s`: ASCII `[\t\n\f\r ]` (no vertical tab, no Unicode spaces).
+pub fn go_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
+}
+
 /// A compiled Go regexp on one of the two engines; spans are byte offsets.
 #[derive(Clone, Debug)]
 pub enum Regex {

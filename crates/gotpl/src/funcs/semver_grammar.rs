@@ -10,10 +10,7 @@ const OPS: [&str; 12] = [
     "=", "", "!=", ">", "<", ">=", "=>", "<=", "=<", "~", "~>", "^",
 ];
 
-/// Go's `\s`: ASCII `[\t\n\f\r ]`.
-fn ws(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
-}
+use super::regex::go_space as ws;
 
 fn seg(b: u8) -> bool {
     b.is_ascii_digit() || matches!(b, b'x' | b'X' | b'*' | b'|')

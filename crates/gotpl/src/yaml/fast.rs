@@ -633,11 +633,7 @@ impl<'a> Fast<'a> {
             {
                 return None;
             }
-            if blanks == 0 {
-                folded.push(' ');
-            } else {
-                folded.extend(std::iter::repeat_n('\n', blanks));
-            }
+            fold_line_break(&mut folded, blanks);
             folded.push_str(part);
             blanks = 0;
             end = Some(self.loc(j, line.indent + part.len()));
@@ -676,18 +672,14 @@ impl<'a> Fast<'a> {
             if line.indent <= parent {
                 return None;
             }
-            let (part, close) = match find_quote_end(&format!("'{}", line.text), b'\'') {
-                Some(q) => (&line.text[..q - 1], Some(q - 1)),
+            let (part, close) = match quote_close(line.text, b'\'', 0) {
+                Some(q) => (&line.text[..q], Some(q)),
                 None => (line.text.trim_end_matches(' '), None),
             };
             if part.is_empty() || part.ends_with(' ') {
                 return None;
             }
-            if blanks == 0 {
-                out.push(' ');
-            } else {
-                out.extend(std::iter::repeat_n('\n', blanks));
-            }
+            fold_line_break(&mut out, blanks);
             blanks = 0;
             out.push_str(&unescape(part));
             if let Some(q) = close {
@@ -841,10 +833,25 @@ fn plain_value(text: &str) -> Option<&str> {
     (!v.is_empty()).then_some(v)
 }
 
+/// How a line break inside a flow or plain scalar folds: into a space, or into one `\n` per
+/// blank line between the two lines.
+fn fold_line_break(out: &mut String, blanks: usize) {
+    if blanks == 0 {
+        out.push(' ');
+    } else {
+        out.extend(std::iter::repeat_n('\n', blanks));
+    }
+}
+
 /// Byte index of the closing quote of a quoted scalar starting at 0 (same line only).
 fn find_quote_end(text: &str, q: u8) -> Option<usize> {
+    quote_close(text, q, 1)
+}
+
+/// Byte index of the first closing `q` at or after `from` (escapes and `''` skipped).
+fn quote_close(text: &str, q: u8, from: usize) -> Option<usize> {
     let b = text.as_bytes();
-    let mut i = 1;
+    let mut i = from;
     while i < b.len() {
         if q == b'"' && b[i] == b'\\' {
             i += 2;
