@@ -38,8 +38,8 @@ struct Row {
 fn template_bytes(c: &Chart, n: &mut usize, bytes: &mut usize, keygen: &mut bool) {
     for t in &c.templates {
         *n += 1;
-        *bytes += t.data.len();
-        let text = String::from_utf8_lossy(&t.data);
+        *bytes += t.data.len() as usize;
+        let text = String::from_utf8_lossy(t.data.bytes());
         if KEYGEN.iter().any(|k| text.contains(k)) {
             *keygen = true;
         }

@@ -144,6 +144,7 @@ pub fn with_big_stack<R: Send + 'static>(
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> i32 {
     let args: Vec<OsString> = std::env::args_os().collect();
+    crate::oneshot::set(true);
     let outcome = match with_big_stack(move || run(args)) {
         Ok(o) => o,
         Err(e) => Outcome::error(e),
@@ -153,5 +154,8 @@ pub fn main() -> i32 {
     let _ = out.flush();
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(outcome.stderr.as_bytes());
-    outcome.code
+    let _ = err.flush();
+    let code = outcome.code;
+    crate::oneshot::dispose(outcome);
+    code
 }

@@ -9,6 +9,7 @@ pub mod finding;
 pub mod gate;
 pub mod install;
 pub mod lint;
+pub mod oneshot;
 pub mod policy;
 pub mod render;
 pub mod report;

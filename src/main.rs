@@ -6,5 +6,5 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    std::process::exit(chartgate::cli::main());
+    chartgate::oneshot::exit(chartgate::cli::main());
 }

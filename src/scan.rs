@@ -341,12 +341,12 @@ fn scan_chart_files(s: &Scanner, chart: &Chart, dir: &str) -> Vec<Finding> {
     let mut files: Vec<(String, Vec<u8>)> = chart
         .raw
         .iter()
-        .map(|f| (format!("{dir}/{}", f.name), f.data.clone()))
+        .map(|f| (format!("{dir}/{}", f.name), f.data.bytes().to_vec()))
         .collect();
     for f in &chart.templates {
         let name = format!("{dir}/{}", f.name);
         if !files.iter().any(|(n, _)| *n == name) {
-            files.push((name, f.data.clone()));
+            files.push((name, f.data.bytes().to_vec()));
         }
     }
     let mut out = s.scan_files(&files);
@@ -374,7 +374,7 @@ fn template_sources(chart: &Chart, prefix: &str, out: &mut BTreeMap<String, Arc<
     for t in &chart.templates {
         out.insert(
             format!("{prefix}{}/{}", chart.name(), t.name),
-            Arc::from(String::from_utf8_lossy(&t.data).as_ref()),
+            Arc::from(String::from_utf8_lossy(t.data.bytes()).as_ref()),
         );
     }
     for sub in &chart.dependencies {

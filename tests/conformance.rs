@@ -186,7 +186,7 @@ fn render_case(case: &Case) -> Result<String, String> {
 
     let file = |name: String, text: &str| File {
         name,
-        data: text.as_bytes().to_vec(),
+        data: text.as_bytes().to_vec().into(),
     };
     let mut files = vec![file("Chart.yaml".into(), CHART_YAML)];
     if let Some(v) = &case.values {

@@ -97,7 +97,10 @@ pub(crate) fn load_archive_files_limited(
         if buf.starts_with(UTF8_BOM) {
             buf.drain(..UTF8_BOM.len());
         }
-        files.push(File { name: n, data: buf });
+        files.push(File {
+            name: n,
+            data: buf.into(),
+        });
     }
     if files.is_empty() {
         return Err(ChartError::new("no files in chart archive"));

@@ -101,7 +101,7 @@ fn tree_size(c: &Chart) -> u64 {
         .iter()
         .chain(&c.files)
         .chain(&c.raw)
-        .map(|f| f.data.len() as u64)
+        .map(|f| f.data.len())
         .sum();
     own.max(CHART_OVERHEAD) + c.dependencies.iter().map(tree_size).sum::<u64>()
 }
@@ -338,7 +338,7 @@ mod tests {
                 .iter()
                 .map(|(n, d)| File {
                     name: n.to_string(),
-                    data: d.as_bytes().to_vec(),
+                    data: d.as_bytes().to_vec().into(),
                 })
                 .collect(),
         )
@@ -497,7 +497,7 @@ mod warning_tests {
             list.iter()
                 .map(|(n, d)| File {
                     name: n.to_string(),
-                    data: d.as_bytes().to_vec(),
+                    data: d.as_bytes().to_vec().into(),
                 })
                 .collect(),
         )
@@ -590,15 +590,15 @@ mod chart_value_tests {
         let c = load_files(vec![
             File {
                 name: "Chart.yaml".into(),
-                data: b"apiVersion: v2\nname: t2\nversion: 0.1.0\nappVersion: 1.0\nkubeVersion: \">=1.0.0-0\"\ndescription: d\ntype: application\nkeywords: [a, b]\nmaintainers:\n  - name: me\n    email: e@x\nannotations:\n  x: y\n  n: 1\ndeprecated: false\nextra: ignored\ndependencies:\n  - name: sub\n    version: \"*\"\n    condition: sub.enabled\n    tags: [t]\n    alias: foo\n    import-values: [data]\n".to_vec(),
+                data: b"apiVersion: v2\nname: t2\nversion: 0.1.0\nappVersion: 1.0\nkubeVersion: \">=1.0.0-0\"\ndescription: d\ntype: application\nkeywords: [a, b]\nmaintainers:\n  - name: me\n    email: e@x\nannotations:\n  x: y\n  n: 1\ndeprecated: false\nextra: ignored\ndependencies:\n  - name: sub\n    version: \"*\"\n    condition: sub.enabled\n    tags: [t]\n    alias: foo\n    import-values: [data]\n".to_vec().into(),
             },
             File {
                 name: "charts/sub/Chart.yaml".into(),
-                data: b"apiVersion: v2\nname: sub\nversion: 0.2.0\n".to_vec(),
+                data: b"apiVersion: v2\nname: sub\nversion: 0.2.0\n".to_vec().into(),
             },
             File {
                 name: "charts/sub/values.yaml".into(),
-                data: b"data: {a: 1}\n".to_vec(),
+                data: b"data: {a: 1}\n".to_vec().into(),
             },
         ])
         .unwrap();

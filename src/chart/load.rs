@@ -3,7 +3,7 @@
 use super::archive::{load_archive_files, load_archive_files_limited};
 use super::ignore::IgnoreRules;
 use super::meta::{check_api_version, Lock, Metadata};
-use super::{Chart, ChartError, File};
+use super::{Chart, ChartError, Data, File};
 use gotpl::Value;
 use std::path::{Path, PathBuf};
 
@@ -250,23 +250,10 @@ fn read_entry(
     read_regular(&target, n, budget)
 }
 
-/// Reads `target`, already known to be a regular file inside the chart (links resolved and
-/// checked), within the size limits.
-fn read_regular(target: &Path, n: &str, budget: &mut u64) -> Result<Vec<u8>, ChartError> {
-    let name = n.rsplit('/').next().unwrap_or(n);
-    let read_err = |e: std::io::Error| {
-        ChartError::new(format!("error reading {n}: {}", os_msg(&e))).at_file(n)
-    };
-    let file = std::fs::File::open(target).map_err(read_err)?;
-    let len = file.metadata().map_err(read_err)?.len();
-    let too_big = || {
-        ChartError::new(format!(
-            "chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
-        ))
-        .at_file(n)
-    };
+/// The size limits on a file of `len` bytes, before reading it.
+fn check_size(len: u64, n: &str, budget: &u64) -> Result<(), ChartError> {
     if len > MAX_FILE_SIZE {
-        return Err(too_big());
+        return Err(too_big(n));
     }
     if len > *budget {
         return Err(ChartError::new(format!(
@@ -274,15 +261,79 @@ fn read_regular(target: &Path, n: &str, budget: &mut u64) -> Result<Vec<u8>, Cha
         ))
         .at_file(n));
     }
-    // Bounded read: the file may have grown since the size check.
+    Ok(())
+}
+
+fn too_big(n: &str) -> ChartError {
+    let name = n.rsplit('/').next().unwrap_or(n);
+    ChartError::new(format!(
+        "chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
+    ))
+    .at_file(n)
+}
+
+/// Reads the open regular file `file` of `len` bytes, bounded (it may have grown since its
+/// size was checked), without a UTF-8 byte order mark.
+fn read_bounded(file: std::fs::File, len: u64, n: &str) -> Result<Vec<u8>, ChartError> {
     let mut data = Vec::with_capacity(len as usize);
     std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_FILE_SIZE + 1), &mut data)
-        .map_err(read_err)?;
+        .map_err(|e| read_error(n, &e))?;
     if data.len() as u64 > MAX_FILE_SIZE {
-        return Err(too_big());
+        return Err(too_big(n));
     }
+    if data.starts_with(UTF8_BOM) {
+        data.drain(..UTF8_BOM.len());
+    }
+    Ok(data)
+}
+
+fn read_error(n: &str, e: &std::io::Error) -> ChartError {
+    ChartError::new(format!("error reading {n}: {}", os_msg(e))).at_file(n)
+}
+
+/// Reads `target`, already known to be a regular file inside the chart (links resolved and
+/// checked), within the size limits.
+fn read_regular(target: &Path, n: &str, budget: &mut u64) -> Result<Vec<u8>, ChartError> {
+    let file = std::fs::File::open(target).map_err(|e| read_error(n, &e))?;
+    let len = file.metadata().map_err(|e| read_error(n, &e))?.len();
+    check_size(len, n, budget)?;
+    let data = read_bounded(file, len, n)?;
     *budget = budget.saturating_sub(data.len() as u64);
     Ok(data)
+}
+
+/// Reads a file [`walk`] deferred (see [`Data`]).
+pub(crate) fn read_deferred(target: &Path, n: &str) -> Result<Vec<u8>, String> {
+    let read = || {
+        let file = std::fs::File::open(target).map_err(|e| read_error(n, &e))?;
+        let len = file.metadata().map_err(|e| read_error(n, &e))?.len();
+        read_bounded(file, len, n)
+    };
+    read().map_err(|e| e.to_string())
+}
+
+/// Whether a render needs the file `n` (a path under the chart root, subcharts included) to
+/// load the chart or render it: its chart's Chart.yaml, values, schema, requirements and
+/// locks, templates, and whatever sits directly in a `charts/` directory (archives). Any
+/// other file is only read when asked for (`.Files`, `--include-crds`, lint, secret scans).
+fn needed_at_load(n: &str) -> bool {
+    let mut rest = n;
+    while let Some(sub) = rest.strip_prefix("charts/") {
+        match sub.split_once('/') {
+            Some((_, inner)) => rest = inner,
+            None => return true,
+        }
+    }
+    rest.starts_with("templates/")
+        || matches!(
+            rest,
+            "Chart.yaml"
+                | "Chart.lock"
+                | "values.yaml"
+                | "values.schema.json"
+                | "requirements.yaml"
+                | "requirements.lock"
+        )
 }
 
 fn walk(
@@ -346,14 +397,15 @@ fn walk(
         };
         let mut target = path.clone();
         let mut kind = ft;
+        let mut meta = None;
         if ft.is_symlink() {
             if let Some(t) = resolve_link(root, &path, &n)? {
-                kind = std::fs::metadata(&t)
-                    .map_err(|e| {
-                        ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e)))
-                            .at_file(n.as_str())
-                    })?
-                    .file_type();
+                let m = std::fs::metadata(&t).map_err(|e| {
+                    ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e)))
+                        .at_file(n.as_str())
+                })?;
+                kind = m.file_type();
+                meta = Some(m);
                 target = t;
             }
         }
@@ -374,13 +426,22 @@ fn walk(
             ))
             .at_file(n));
         }
+        if !needed_at_load(&n) {
+            let len = match meta {
+                Some(m) => m.len(),
+                None => std::fs::symlink_metadata(&target)
+                    .map_err(|e| read_error(&n, &e))?
+                    .len(),
+            };
+            check_size(len, &n, budget)?;
+            *budget = budget.saturating_sub(len);
+            out.push(File::new(n.clone(), Data::deferred(target, n, len)));
+            continue;
+        }
         // The link was checked and the file type read above (from the directory entry or
         // the link's target): read the target without stat'ing it twice more.
-        let mut data = read_regular(&target, &n, budget)?;
-        if data.starts_with(UTF8_BOM) {
-            data.drain(..UTF8_BOM.len());
-        }
-        out.push(File { name: n, data });
+        let data = read_regular(&target, &n, budget)?;
+        out.push(File::new(n, data));
     }
     Ok(())
 }
@@ -402,7 +463,7 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, ChartError> {
 /// A file's text as the Go string helm parses: bytes that are not UTF-8 are kept (the YAML
 /// loader then fails on them like go-yaml's reader).
 fn text(f: &File) -> std::borrow::Cow<'_, str> {
-    gotpl::value::go_string(&f.data)
+    gotpl::value::go_string(f.data.bytes())
 }
 
 fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Chart, ChartError> {
@@ -458,7 +519,7 @@ fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Cha
                 c.values = Value::Map(m);
                 c.values_src = Some(src.into_owned());
             }
-            "values.schema.json" => c.schema = Some(f.data.clone()),
+            "values.schema.json" => c.schema = Some(f.data.bytes().to_vec()),
             "requirements.yaml" => {
                 let md = metadata.get_or_insert_with(|| Metadata {
                     api_version: String::new(),
@@ -530,7 +591,7 @@ fn load_files_at(files: Vec<File>, depth: usize, budget: &mut u64) -> Result<Cha
                 .at_file(format!("charts/{n}")));
             }
             // Files inside an archive have no path on disk: the archive is the location.
-            load_archive_at(&first.data, depth + 1, budget).map_err(|e| {
+            load_archive_at(first.data.bytes(), depth + 1, budget).map_err(|e| {
                 let mut e = wrap(e);
                 e.file = Some(format!("charts/{n}"));
                 e.line = None;
@@ -564,7 +625,7 @@ mod tests {
     fn f(name: &str, data: &str) -> File {
         File {
             name: name.into(),
-            data: data.as_bytes().to_vec(),
+            data: data.as_bytes().to_vec().into(),
         }
     }
 
@@ -626,7 +687,7 @@ mod tests {
             f("Chart.yaml", "apiVersion: v2\nname: a\nversion: 1.0.0\n"),
             File {
                 name: "charts/sub-0.1.0.tgz".into(),
-                data: sub,
+                data: sub.into(),
             },
         ])
         .unwrap();
@@ -636,7 +697,7 @@ mod tests {
             f("Chart.yaml", "apiVersion: v2\nname: a\nversion: 1.0.0\n"),
             File {
                 name: "charts/evil.tgz".into(),
-                data: evil,
+                data: evil.into(),
             },
         ])
         .unwrap_err();
@@ -691,6 +752,52 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&d);
         let _ = std::fs::remove_file(d.with_extension("outside"));
+    }
+
+    #[test]
+    fn needed_files_read_at_load_others_on_use() {
+        for n in [
+            "Chart.yaml",
+            "values.yaml",
+            "values.schema.json",
+            "requirements.lock",
+            "templates/x.yaml",
+            "charts/sub-1.0.0.tgz",
+            "charts/sub/values.yaml",
+            "charts/sub/charts/deeper/templates/_h.tpl",
+        ] {
+            assert!(needed_at_load(n), "{n}");
+        }
+        for n in [
+            "README.md",
+            "crds/c.yaml",
+            "files/values.yaml",
+            "charts/sub/crds/c.yaml",
+            "charts/sub/files/templates/x",
+        ] {
+            assert!(!needed_at_load(n), "{n}");
+        }
+        let d = std::env::temp_dir().join(format!("chartgate-deferred-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("crds")).unwrap();
+        std::fs::write(
+            d.join("Chart.yaml"),
+            "apiVersion: v2\nname: l\nversion: 1\n",
+        )
+        .unwrap();
+        std::fs::write(d.join("crds/c.yaml"), "kind: CustomResourceDefinition\n").unwrap();
+        std::fs::write(d.join("notes.txt"), "\u{feff}at load").unwrap();
+        let c = load(&d).unwrap();
+        // Sizes come from the directory scan (the size limits apply before any read)...
+        let notes = c.files.iter().find(|f| f.name == "notes.txt").unwrap();
+        assert_eq!(notes.data.len(), 10);
+        // ...contents from the first read, BOM dropped like an eager read.
+        std::fs::write(d.join("notes.txt"), "\u{feff}later").unwrap();
+        assert_eq!(notes.data.get().unwrap(), b"later");
+        std::fs::remove_file(d.join("crds/c.yaml")).unwrap();
+        let e = c.crds().next().unwrap().data.get().unwrap_err();
+        assert!(e.starts_with("error reading crds/c.yaml: "), "{e}");
+        let _ = std::fs::remove_dir_all(&d);
     }
 }
 

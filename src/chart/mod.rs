@@ -7,6 +7,7 @@
 //! as `.Values` to the root chart.
 
 mod archive;
+mod data;
 mod deps;
 mod ignore;
 mod load;
@@ -15,6 +16,7 @@ pub mod strvals;
 mod values;
 
 pub use archive::{load_archive_files, MAX_ARCHIVE_SIZE};
+pub use data::Data;
 pub use deps::{check_dependencies, is_compatible_range, process_dependencies};
 pub use ignore::IgnoreRules;
 pub use load::{load, load_archive, load_dir, load_dir_with, load_files, load_with, LoadOptions};
@@ -33,7 +35,16 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct File {
     pub name: String,
-    pub data: Vec<u8>,
+    pub data: Data,
+}
+
+impl File {
+    pub fn new(name: impl Into<String>, data: impl Into<Data>) -> File {
+        File {
+            name: name.into(),
+            data: data.into(),
+        }
+    }
 }
 
 /// A loaded chart (helm's `chart.Chart`).

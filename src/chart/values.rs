@@ -472,7 +472,7 @@ mod tests {
                 .iter()
                 .map(|(n, d)| File {
                     name: n.to_string(),
-                    data: d.as_bytes().to_vec(),
+                    data: d.as_bytes().to_vec().into(),
                 })
                 .collect(),
         )

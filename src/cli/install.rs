@@ -127,7 +127,7 @@ impl Renderer {
             ..Default::default()
         };
         let rendered = render::render(&self.prepared, &opts).map_err(|e| e.to_string())?;
-        let crds = render::output::crd_objects(&self.prepared.chart);
+        let crds = render::output::crd_objects(&self.prepared.chart)?;
         install::plan::build(&crds, &rendered, &self.namespace, upgrade)
     }
 }

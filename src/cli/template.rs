@@ -329,11 +329,72 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
         .map_err(|e| plain(e.to_string()))?;
     timer.lap("prepare");
     validate_release_name(&release_name).map_err(plain)?;
-    if !a.skip_schema_validation {
-        schema::validate_values(&prepared.chart, &prepared.values).map_err(plain)?;
-    }
+    // helm checks the values against the schemas before rendering, and a failure is what it
+    // reports. Compiling schemas is slow (~1-3 ms for bitnami's), so it runs beside the
+    // render, whose result only counts once the values passed.
+    let check = (!a.skip_schema_validation)
+        .then(|| schema::SchemaCheck::plan(&prepared.chart, &prepared.values));
+    let pending = match check {
+        Some(c) if c.has_schemas() => {
+            let c = std::sync::Arc::new(c);
+            let job = std::sync::Arc::clone(&c);
+            match std::thread::Builder::new()
+                .name("chartgate-schema".into())
+                .stack_size(super::STACK_SIZE)
+                .spawn(move || job.run_full())
+            {
+                Ok(h) => Some(h),
+                // No thread: check here, first.
+                Err(_) => {
+                    c.run_full().map_err(plain)?;
+                    None
+                }
+            }
+        }
+        Some(c) => {
+            c.run_full().map_err(plain)?;
+            None
+        }
+        None => None,
+    };
     timer.lap("schema");
+    let rendered = render_checked(
+        a,
+        &prepared,
+        release_name.clone(),
+        api_versions,
+        kube_version,
+    );
+    if let Some(h) = pending {
+        h.join()
+            .map_err(|_| plain("internal error: the schema check panicked".into()))?
+            .map_err(plain)?;
+    }
+    let rendered = rendered?;
+    timer.lap("render");
+    let out_opts = OutputOptions {
+        include_crds: a.include_crds,
+        skip_tests: a.skip_tests,
+        no_hooks: a.no_hooks,
+        show_only: a.show_only.clone(),
+        output_dir: a.output_dir.clone(),
+        use_release_name: a.release_name,
+        release_name,
+    };
+    let out = output::assemble(rendered, &prepared.chart, &out_opts)?;
+    crate::oneshot::dispose(prepared);
+    timer.lap("output");
+    Ok(out)
+}
 
+/// The kubeVersion check and the render, the steps after the values checks.
+fn render_checked(
+    a: &TemplateArgs,
+    prepared: &chart::Prepared,
+    release_name: String,
+    api_versions: Vec<String>,
+    kube_version: Option<KubeVersion>,
+) -> Result<std::collections::BTreeMap<String, String>, TemplateError> {
     let namespace = a
         .namespace
         .clone()
@@ -354,7 +415,7 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
     }
     let opts = RenderOptions {
         release: ReleaseOptions {
-            name: release_name.clone(),
+            name: release_name,
             namespace,
             revision: 1,
             is_upgrade: a.is_upgrade,
@@ -363,21 +424,7 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
         seed: a.seed,
         ..Default::default()
     };
-    let rendered =
-        render::render(&prepared, &opts).map_err(|e| TemplateError::Render(e.to_string()))?;
-    timer.lap("render");
-    let out_opts = OutputOptions {
-        include_crds: a.include_crds,
-        skip_tests: a.skip_tests,
-        no_hooks: a.no_hooks,
-        show_only: a.show_only.clone(),
-        output_dir: a.output_dir.clone(),
-        use_release_name: a.release_name,
-        release_name,
-    };
-    let out = output::assemble(rendered, &prepared.chart, &out_opts)?;
-    timer.lap("output");
-    Ok(out)
+    render::render(prepared, &opts).map_err(|e| TemplateError::Render(e.to_string()))
 }
 
 /// Phase timings on stderr when `CHARTGATE_TIMING` is set (maintainer aid for the benchmark).
@@ -441,6 +488,8 @@ pub struct BenchArgs {
 
 /// Renders every command line of the file in this one process and reports the time.
 pub fn bench(b: &BenchArgs) -> Outcome {
+    // Many renders in one process: free each one's memory as a long run must.
+    crate::oneshot::set(false);
     let text = match std::fs::read_to_string(&b.commands) {
         Ok(t) => t,
         Err(e) => return Outcome::error(format!("{}: {e}", b.commands.display())),

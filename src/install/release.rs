@@ -340,7 +340,7 @@ pub fn chart_json(chart: &Chart) -> Json {
     let files = |fs: &[crate::chart::File]| -> Json {
         Json::Array(
             fs.iter()
-                .map(|f| json!({"name": f.name, "data": b64(&f.data)}))
+                .map(|f| json!({"name": f.name, "data": b64(f.data.bytes())}))
                 .collect(),
         )
     };
@@ -453,15 +453,17 @@ mod tests {
         let c = crate::chart::load_files(vec![
             crate::chart::File {
                 name: "Chart.yaml".into(),
-                data: b"apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: \"1.2\"\n".to_vec(),
+                data: b"apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: \"1.2\"\n"
+                    .to_vec()
+                    .into(),
             },
             crate::chart::File {
                 name: "values.yaml".into(),
-                data: b"a: 1\n".to_vec(),
+                data: b"a: 1\n".to_vec().into(),
             },
             crate::chart::File {
                 name: "templates/cm.yaml".into(),
-                data: b"kind: ConfigMap\n".to_vec(),
+                data: b"kind: ConfigMap\n".to_vec().into(),
             },
         ])
         .expect("chart");

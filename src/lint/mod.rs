@@ -196,7 +196,7 @@ pub fn check_chart(chart: &Chart, dir: &str) -> Vec<Finding> {
         .raw
         .iter()
         .find(|f| f.name == "Chart.yaml")
-        .map(|f| String::from_utf8_lossy(&f.data).into_owned())
+        .map(|f| String::from_utf8_lossy(f.data.bytes()).into_owned())
         .unwrap_or_default();
     let spans = gotpl::yaml::load_spanned(&src).ok().map(|(_, s)| s);
     let line_of = |key: &str| {
@@ -495,12 +495,12 @@ mod tests {
         let files = |chart_yaml: &str, with_templates: bool| {
             let mut v = vec![crate::chart::File {
                 name: "Chart.yaml".into(),
-                data: chart_yaml.as_bytes().to_vec(),
+                data: chart_yaml.as_bytes().to_vec().into(),
             }];
             if with_templates {
                 v.push(crate::chart::File {
                     name: "templates/cm.yaml".into(),
-                    data: b"kind: ConfigMap\n".to_vec(),
+                    data: b"kind: ConfigMap\n".to_vec().into(),
                 });
             }
             crate::chart::load_files(v).unwrap()

@@ -215,7 +215,7 @@ pub fn files_object(chart: &Chart) -> Files {
         chart
             .files
             .iter()
-            .map(|f| (f.name.clone(), Rc::from(f.data.as_slice())))
+            .map(|f| (f.name.clone(), f.data.clone()))
             .collect(),
     )
 }
@@ -268,7 +268,7 @@ fn collect(
             format!("{full_path}/{}", t.name),
             Renderable {
                 // Go keeps bytes that are not UTF-8 (see gotpl::value::go_string).
-                src: gotpl::value::go_string(&t.data).into_owned(),
+                src: gotpl::value::go_string(t.data.bytes()).into_owned(),
                 dot: dot.clone(),
                 base_path: format!("{full_path}/templates"),
             },
@@ -424,6 +424,10 @@ pub fn render(
             }
         }
     }
+    // The parse trees and dots are the bulk of a render's memory.
+    crate::oneshot::dispose(run);
+    crate::oneshot::dispose(set);
+    crate::oneshot::dispose(tpls);
     Ok(rendered)
 }
 

@@ -4,6 +4,7 @@
 //! (`.Files.Get "x"`, `.Capabilities.APIVersions.Has "apps/v1"`).
 
 use super::glob::Glob;
+use crate::chart::Data;
 use gotpl::func::Param;
 use gotpl::{ElemType, Map, Object, Value};
 use std::collections::BTreeMap;
@@ -11,9 +12,12 @@ use std::rc::Rc;
 
 /// helm's `engine.files`: every chart file outside `templates/` and `charts/` (and not
 /// Chart.yaml/values.yaml/…), by `/`-separated path.
+///
+/// Contents are the chart's shared [`Data`]: a file is read (if deferred) and copied only
+/// when a template asks for it, and one that cannot be read fails that call.
 #[derive(Clone, Default)]
 pub struct Files {
-    files: Rc<BTreeMap<String, Rc<[u8]>>>,
+    files: Rc<BTreeMap<String, Data>>,
 }
 
 fn arity(name: &str, want: usize, got: usize) -> Result<(), String> {
@@ -56,22 +60,25 @@ fn yaml_of(m: BTreeMap<String, Value>) -> String {
 }
 
 impl Files {
-    pub fn new(files: BTreeMap<String, Rc<[u8]>>) -> Files {
+    pub fn new(files: BTreeMap<String, Data>) -> Files {
         Files {
             files: Rc::new(files),
         }
     }
 
-    pub fn get_bytes(&self, name: &str) -> Option<&Rc<[u8]>> {
-        self.files.get(name)
+    /// A file's bytes, empty when absent.
+    fn bytes(&self, name: &str) -> Result<&[u8], String> {
+        self.files.get(name).map_or(Ok(&[][..]), Data::get)
+    }
+
+    /// `.Files.GetBytes` (and a map lookup on `.Files`): the bytes, `[]` when absent.
+    pub fn get_bytes(&self, name: &str) -> Result<Value, String> {
+        Ok(Value::Bytes(Rc::from(self.bytes(name)?)))
     }
 
     /// `.Files.Get`: the file as a string, "" when absent.
-    pub fn get(&self, name: &str) -> String {
-        self.files
-            .get(name)
-            .map(|b| gotpl::value::go_string(b).into_owned())
-            .unwrap_or_default()
+    pub fn get(&self, name: &str) -> Result<String, String> {
+        Ok(gotpl::value::go_string(self.bytes(name)?).into_owned())
     }
 
     /// `.Files.Glob`: gobwas/glob with `/` separator; an invalid pattern matches everything.
@@ -87,15 +94,14 @@ impl Files {
     }
 
     /// `.Files.Lines`: split on `\n` after dropping one trailing newline; `[]` when absent.
-    pub fn lines(&self, name: &str) -> Vec<String> {
-        match self.files.get(name) {
-            Some(b) if !b.is_empty() => {
-                let s = gotpl::value::go_string(b);
-                let s = s.strip_suffix('\n').unwrap_or(&s);
-                s.split('\n').map(str::to_string).collect()
-            }
-            _ => Vec::new(),
+    pub fn lines(&self, name: &str) -> Result<Vec<String>, String> {
+        let b = self.bytes(name)?;
+        if b.is_empty() {
+            return Ok(Vec::new());
         }
+        let s = gotpl::value::go_string(b);
+        let s = s.strip_suffix('\n').unwrap_or(&s);
+        Ok(s.split('\n').map(str::to_string).collect())
     }
 
     fn base(k: &str) -> String {
@@ -104,29 +110,29 @@ impl Files {
 
     /// `.AsConfig`: YAML map of base name → content (`{}` for an empty set: helm's files map is
     /// never nil).
-    pub fn as_config(&self) -> String {
+    pub fn as_config(&self) -> Result<String, String> {
         let m = self
             .files
             .iter()
-            .map(|(k, v)| (Files::base(k), Value::from_go_bytes(v)))
-            .collect();
-        yaml_of(m)
+            .map(|(k, v)| Ok((Files::base(k), Value::from_go_bytes(v.get()?))))
+            .collect::<Result<_, String>>()?;
+        Ok(yaml_of(m))
     }
 
     /// `.AsSecrets`: YAML map of base name → base64 content.
-    pub fn as_secrets(&self) -> String {
+    pub fn as_secrets(&self) -> Result<String, String> {
         use base64::Engine;
         let m = self
             .files
             .iter()
             .map(|(k, v)| {
-                (
+                Ok((
                     Files::base(k),
-                    Value::str(base64::engine::general_purpose::STANDARD.encode(v)),
-                )
+                    Value::str(base64::engine::general_purpose::STANDARD.encode(v.get()?)),
+                ))
             })
-            .collect();
-        yaml_of(m)
+            .collect::<Result<_, String>>()?;
+        Ok(yaml_of(m))
     }
 }
 
@@ -139,17 +145,12 @@ impl Object for Files {
     }
     fn field(&self, name: &str) -> Option<Result<Value, String>> {
         Some(match name {
-            "AsConfig" => Ok(Value::str(self.as_config())),
-            "AsSecrets" => Ok(Value::str(self.as_secrets())),
+            "AsConfig" => self.as_config().map(Value::str),
+            "AsSecrets" => self.as_secrets().map(Value::str),
             "Get" | "GetBytes" | "Glob" | "Lines" => arity(name, 1, 0).map(|_| Value::Nil),
             // `engine.files` is a `map[string][]byte`: any other name is a map lookup, and a
             // missing key yields the zero `[]byte` (printed `[]`).
-            other => Ok(Value::Bytes(
-                self.files
-                    .get(other)
-                    .cloned()
-                    .unwrap_or_else(|| Rc::from(&[][..])),
-            )),
+            other => self.get_bytes(other),
         })
     }
     fn call(&self, method: &str, args: &[Value]) -> Option<Result<Value, String>> {
@@ -158,17 +159,10 @@ impl Object for Files {
             str_arg(&args[0]).map(str::to_string)
         };
         Some(match method {
-            "Get" => one(args).map(|n| Value::str(self.get(&n))),
-            "GetBytes" => one(args).map(|n| {
-                Value::Bytes(
-                    self.files
-                        .get(&n)
-                        .cloned()
-                        .unwrap_or_else(|| Rc::from(&[][..])),
-                )
-            }),
+            "Get" => one(args).and_then(|n| self.get(&n).map(Value::str)),
+            "GetBytes" => one(args).and_then(|n| self.get_bytes(&n)),
             "Glob" => one(args).map(|p| Value::Object(Rc::new(self.glob(&p)))),
-            "Lines" => one(args).map(|n| Value::str_list(self.lines(&n))),
+            "Lines" => one(args).and_then(|n| self.lines(&n).map(Value::str_list)),
             "AsConfig" | "AsSecrets" => arity(method, 0, args.len())
                 .and_then(|_| self.field(method).unwrap_or(Ok(Value::Nil))),
             _ => return None,
@@ -182,7 +176,7 @@ impl Object for Files {
             }
             out.push_str(k);
             out.push(':');
-            print_bytes(v, &mut out);
+            print_bytes(v.bytes(), &mut out);
         }
         out.push(']');
         out
@@ -194,7 +188,7 @@ impl Object for Files {
         let m = self
             .files
             .iter()
-            .map(|(k, v)| (k.clone(), Value::Bytes(v.clone())))
+            .map(|(k, v)| (k.clone(), Value::Bytes(Rc::from(v.bytes()))))
             .collect();
         Value::map(m)
     }
@@ -530,23 +524,23 @@ mod tests {
     use super::*;
 
     fn files() -> Files {
-        let mut m: BTreeMap<String, Rc<[u8]>> = BTreeMap::new();
-        m.insert("README.md".into(), Rc::from(&b"x"[..]));
-        m.insert("files/a.txt".into(), Rc::from(&b"hello\nworld\n"[..]));
-        m.insert("files/sub/b.yaml".into(), Rc::from(&b"k: v\n"[..]));
+        let mut m: BTreeMap<String, Data> = BTreeMap::new();
+        m.insert("README.md".into(), Data::new(b"x".to_vec()));
+        m.insert("files/a.txt".into(), Data::new(b"hello\nworld\n".to_vec()));
+        m.insert("files/sub/b.yaml".into(), Data::new(b"k: v\n".to_vec()));
         Files::new(m)
     }
 
     #[test]
     fn files_methods_like_helm() {
         let f = files();
-        assert_eq!(f.get("files/a.txt"), "hello\nworld\n");
-        assert_eq!(f.get("nope"), "");
-        assert_eq!(f.lines("files/a.txt"), ["hello", "world"]);
+        assert_eq!(f.get("files/a.txt").unwrap(), "hello\nworld\n");
+        assert_eq!(f.get("nope").unwrap(), "");
+        assert_eq!(f.lines("files/a.txt").unwrap(), ["hello", "world"]);
         // helm v4.1.4: an empty glob still renders as a YAML map.
-        assert_eq!(f.glob("nope/*").as_config(), "{}");
-        assert_eq!(f.glob("nope/*").as_secrets(), "{}");
-        assert!(f.lines("nope").is_empty());
+        assert_eq!(f.glob("nope/*").as_config().unwrap(), "{}");
+        assert_eq!(f.glob("nope/*").as_secrets().unwrap(), "{}");
+        assert!(f.lines("nope").unwrap().is_empty());
         let g = f.glob("files/*");
         assert_eq!(
             g.print(),
@@ -556,6 +550,22 @@ mod tests {
         assert_eq!(f.glob("{README.md,files/a.txt}").files.len(), 2);
         // An invalid pattern matches everything (helm falls back to `**`).
         assert_eq!(f.glob("[").files.len(), 3);
+    }
+
+    #[test]
+    fn unreadable_file_fails_the_call() {
+        let mut m: BTreeMap<String, Data> = BTreeMap::new();
+        let gone = std::env::temp_dir().join("chartgate-objects-no-such-file");
+        m.insert(
+            "files/gone.txt".into(),
+            Data::deferred(gone, "files/gone.txt".into(), 4),
+        );
+        let f = Files::new(m);
+        let e = f.get("files/gone.txt").unwrap_err();
+        assert!(e.starts_with("error reading files/gone.txt: "), "{e}");
+        assert!(f.as_config().is_err() && f.lines("files/gone.txt").is_err());
+        // Names alone need no read.
+        assert_eq!(f.glob("files/*").files.len(), 1);
     }
 
     #[test]

@@ -50,21 +50,22 @@ impl std::fmt::Display for OutputError {
 
 /// A CRD file of the chart tree, named like helm's `CRDObjects` (`chart/crds/x.yaml`,
 /// `chart/charts/sub/crds/y.yaml`): the root chart's first, then each subchart's, recursively.
-pub fn crd_objects(chart: &Chart) -> Vec<(String, Vec<u8>)> {
-    fn rec(c: &Chart, full: &str, out: &mut Vec<(String, Vec<u8>)>) {
+/// `Err` when a CRD file cannot be read any more (see [`crate::chart::Data`]).
+pub fn crd_objects(chart: &Chart) -> Result<Vec<(String, Vec<u8>)>, String> {
+    fn rec(c: &Chart, full: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
         for f in c.crds() {
-            out.push((format!("{full}/{}", f.name), f.data.clone()));
+            out.push((format!("{full}/{}", f.name), f.data.get()?.to_vec()));
         }
         for d in &c.dependencies {
-            rec(d, &format!("{full}/charts/{}", d.name()), out);
+            rec(d, &format!("{full}/charts/{}", d.name()), out)?;
         }
+        Ok(())
     }
     let mut out = Vec::new();
-    rec(chart, chart.name(), &mut out);
-    out
+    rec(chart, chart.name(), &mut out)?;
+    Ok(out)
 }
 
-/// helm's `writeToFile`: `DIR/NAME` (created or appended), one `---\n# Source:` block.
 fn write_to_file(
     dir: &str,
     name: &str,
@@ -108,11 +109,20 @@ pub fn assemble(
     let (hooks, manifests) = sort_manifests(&rendered).map_err(OutputError::Render)?;
 
     let mut log = String::new();
+    // Without --output-dir this is the output: sized once (CRD-heavy charts print megabytes).
     let mut buf = String::new();
+    if opts.output_dir.is_none() {
+        buf.reserve(
+            manifests
+                .iter()
+                .map(|m| m.name.len() + m.content.len() + 16)
+                .sum(),
+        );
+    }
     let mut written: HashSet<String> = HashSet::new();
     let out_dir = opts.output_dir.as_ref().map(|d| d.display().to_string());
     if opts.include_crds {
-        for (name, data) in crd_objects(chart) {
+        for (name, data) in crd_objects(chart).map_err(OutputError::Plain)? {
             let text = String::from_utf8_lossy(&data);
             match &out_dir {
                 None => {
@@ -146,8 +156,10 @@ pub fn assemble(
         }
     }
 
-    let mut out = String::with_capacity(buf.len() + 64);
-    out.push_str(buf.trim());
+    // helm prints `strings.TrimSpace` of the manifests, then a newline. The text starts
+    // with `---` unless it is empty, so trimming its end is the whole trim.
+    let mut out = buf;
+    out.truncate(out.trim_end().len());
     out.push('\n');
     if !opts.no_hooks {
         let mut hook_written: HashSet<String> = HashSet::new();
@@ -171,6 +183,9 @@ pub fn assemble(
     }
 
     if opts.show_only.is_empty() {
+        if log.is_empty() {
+            return Ok(out);
+        }
         log.push_str(&out);
         return Ok(log);
     }
@@ -231,7 +246,7 @@ mod tests {
     fn file(name: &str, data: &str) -> File {
         File {
             name: name.to_string(),
-            data: data.as_bytes().to_vec(),
+            data: data.as_bytes().to_vec().into(),
         }
     }
 

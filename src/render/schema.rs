@@ -266,11 +266,16 @@ fn compile_error(msg: &str) -> String {
 
 /// Validates `values` against one schema; `Err` holds helm's per-chart error text.
 pub fn validate_single(values: &Value, schema: &[u8]) -> Result<(), String> {
+    validate_json(&to_json(values), schema)
+}
+
+/// [`validate_single`] on values already in JSON form (which, unlike a [`Value`], can be
+/// checked on another thread).
+pub fn validate_json(instance: &serde_json::Value, schema: &[u8]) -> Result<(), String> {
     let schema: serde_json::Value = serde_json::from_slice(schema).map_err(|e| format!("{e}\n"))?;
     let validator =
         jsonschema::validator_for(&schema).map_err(|e| compile_error(&e.to_string()))?;
-    let instance = to_json(values);
-    let errors: Vec<_> = validator.iter_errors(&instance).collect();
+    let errors: Vec<_> = validator.iter_errors(instance).collect();
     // helm's validator stops at a failed `type`: other keywords at that location go unreported.
     let typed: Vec<String> = errors
         .iter()
@@ -339,48 +344,105 @@ fn all_of_owner(schema_path: &str) -> Option<&str> {
     Some(&schema_path[..i])
 }
 
+/// helm's `ValidateAgainstSchema` over a chart tree, planned on the values' thread and
+/// runnable on any other ([`SchemaCheck::run`]): schema compilation is the costly part, and
+/// `template` overlaps it with rendering.
+pub struct SchemaCheck {
+    steps: Vec<Step>,
+}
+
+enum Step {
+    /// A chart's schema and its values.
+    Check {
+        chart: String,
+        schema: Vec<u8>,
+        values: serde_json::Value,
+    },
+    /// Text reported as is (a subchart whose values are not a map).
+    Fail(String),
+}
+
+impl SchemaCheck {
+    /// The checks for `chart` and its subcharts, in helm's order.
+    pub fn plan(chart: &Chart, values: &Value) -> SchemaCheck {
+        fn rec(chart: &Chart, values: &Value, steps: &mut Vec<Step>) {
+            if let Some(schema) = &chart.schema {
+                steps.push(Step::Check {
+                    chart: chart.name().to_string(),
+                    schema: schema.clone(),
+                    values: to_json(values),
+                });
+            }
+            for sub in &chart.dependencies {
+                let raw = match values {
+                    Value::Map(m) => m.get(sub.name()),
+                    _ => None,
+                };
+                match raw {
+                    None | Some(Value::Nil) => continue,
+                    Some(v @ Value::Map(_)) => rec(sub, &v, steps),
+                    Some(other) => steps.push(Step::Fail(format!(
+                        "{}:\ninvalid type for values: expected object (map), got {}\n",
+                        sub.name(),
+                        other.type_name()
+                    ))),
+                }
+            }
+        }
+        let mut steps = Vec::new();
+        rec(chart, values, &mut steps);
+        SchemaCheck { steps }
+    }
+
+    /// Whether any chart has a schema to compile (else [`SchemaCheck::run`] is instant).
+    pub fn has_schemas(&self) -> bool {
+        self.steps.iter().any(|s| matches!(s, Step::Check { .. }))
+    }
+
+    /// `Err` is the text after `values don't meet the specifications of the schema(s) in the
+    /// following chart(s):\n`.
+    pub fn run(&self) -> Result<(), String> {
+        let mut sb = String::new();
+        for step in &self.steps {
+            match step {
+                Step::Check {
+                    chart,
+                    schema,
+                    values,
+                } => {
+                    if let Err(e) = validate_json(values, schema) {
+                        sb.push_str(&format!("{chart}:\n{e}"));
+                    }
+                }
+                Step::Fail(text) => sb.push_str(text),
+            }
+        }
+        if sb.is_empty() {
+            Ok(())
+        } else {
+            Err(sb)
+        }
+    }
+
+    /// [`SchemaCheck::run`] with helm's full error text.
+    pub fn run_full(&self) -> Result<(), String> {
+        self.run().map_err(|e| {
+            format!(
+                "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
+            )
+        })
+    }
+}
+
 /// helm's `ValidateAgainstSchema` over the chart tree. `Err` is the text after
 /// `values don't meet the specifications of the schema(s) in the following chart(s):\n`.
 pub fn validate_tree(chart: &Chart, values: &Value) -> Result<(), String> {
-    let mut sb = String::new();
-    if let Some(schema) = &chart.schema {
-        if let Err(e) = validate_single(values, schema) {
-            sb.push_str(&format!("{}:\n{}", chart.name(), e));
-        }
-    }
-    for sub in &chart.dependencies {
-        let raw = match values {
-            Value::Map(m) => m.get(sub.name()),
-            _ => None,
-        };
-        match raw {
-            None | Some(Value::Nil) => continue,
-            Some(v @ Value::Map(_)) => {
-                if let Err(e) = validate_tree(sub, &v) {
-                    sb.push_str(&e);
-                }
-            }
-            Some(other) => sb.push_str(&format!(
-                "{}:\ninvalid type for values: expected object (map), got {}\n",
-                sub.name(),
-                other.type_name()
-            )),
-        }
-    }
-    if sb.is_empty() {
-        Ok(())
-    } else {
-        Err(sb)
-    }
+    SchemaCheck::plan(chart, values).run()
 }
 
 /// The full error helm prints when values fail their schemas.
 pub fn validate_values(chart: &Chart, values: &Value) -> Result<(), String> {
-    validate_tree(chart, values).map_err(|e| {
-        format!(
-            "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
-        )
-    })
+    SchemaCheck::plan(chart, values).run_full()
 }
 
 #[cfg(test)]
