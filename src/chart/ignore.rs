@@ -9,9 +9,31 @@ use super::ChartError;
 struct Pattern {
     /// The glob as chars, validated at parse time.
     rule: Vec<char>,
+    /// Most rules are a name or `*.ext`: matched on the text, no glob machinery.
+    shape: Shape,
     negate: bool,
     must_dir: bool,
     kind: Kind,
+}
+
+#[derive(Clone, Debug)]
+enum Shape {
+    /// No glob syntax: the name itself.
+    Literal(String),
+    /// `*` then no glob syntax: a suffix, with no `/` before it (`*` never matches one).
+    Suffix(String),
+    Glob,
+}
+
+impl Shape {
+    fn of(rule: &str) -> Shape {
+        let plain = |s: &str| !s.contains(['*', '?', '[', '\\']);
+        match rule.strip_prefix('*') {
+            _ if plain(rule) => Shape::Literal(rule.to_string()),
+            Some(rest) if plain(rest) => Shape::Suffix(rest.to_string()),
+            _ => Shape::Glob,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +114,7 @@ impl IgnoreRules {
         };
         self.patterns.push(Pattern {
             rule: rule.chars().collect(),
+            shape: Shape::of(rule),
             negate,
             must_dir,
             kind,
@@ -105,14 +128,32 @@ impl IgnoreRules {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
-        let full: Vec<char> = path.chars().collect();
-        let base_start = full.iter().rposition(|c| *c == '/').map_or(0, |i| i + 1);
+        let base = path.rsplit('/').next().unwrap_or(path);
+        // The path as chars, for glob rules only (made once, on the first).
+        let mut chars: Option<(Vec<char>, usize)> = None;
         for p in &self.patterns {
-            let name = match p.kind {
-                Kind::Base => &full[base_start..],
-                Kind::Path => &full[..],
+            let text = match p.kind {
+                Kind::Base => base,
+                Kind::Path => path,
             };
-            let matched = match_from(&p.rule, 0, name, 0);
+            let matched = match &p.shape {
+                Shape::Literal(l) => text == l,
+                Shape::Suffix(l) => text
+                    .strip_suffix(l.as_str())
+                    .is_some_and(|head| !head.contains('/')),
+                Shape::Glob => {
+                    let (full, base_start) = chars.get_or_insert_with(|| {
+                        let full: Vec<char> = path.chars().collect();
+                        let b = full.iter().rposition(|c| *c == '/').map_or(0, |i| i + 1);
+                        (full, b)
+                    });
+                    let name = match p.kind {
+                        Kind::Base => &full[*base_start..],
+                        Kind::Path => &full[..],
+                    };
+                    match_from(&p.rule, 0, name, 0)
+                }
+            };
             if p.negate {
                 if p.must_dir && !is_dir {
                     return true;
@@ -378,6 +419,55 @@ mod tests {
         let e = IgnoreRules::parse(&"a".repeat(65_536)).unwrap_err();
         assert_eq!(e.message, "bufio.Scanner: token too long");
         assert!(IgnoreRules::parse(&"a".repeat(65_535)).is_ok());
+    }
+
+    /// The literal and suffix shortcuts decide like the glob matcher they stand in for.
+    #[test]
+    fn shortcuts_agree_with_glob() {
+        let rules = "OWNERS\n*.bak\n*~\n*\n/ci/x.yaml\n*/y\nimg/\n!keep\n*.md.gotmpl\nREADME.tpl\n";
+        let fast = IgnoreRules::parse(rules).unwrap();
+        assert!(matches!(fast.patterns[0].shape, Shape::Literal(_)));
+        assert!(matches!(fast.patterns[1].shape, Shape::Suffix(_)));
+        let mut slow = fast.clone();
+        for p in &mut slow.patterns {
+            p.shape = Shape::Glob;
+        }
+        let names = [
+            "OWNERS",
+            "a/OWNERS",
+            "x.bak",
+            "a/b/x.bak",
+            ".bak",
+            "x.bak/y",
+            "file~",
+            "ci/x.yaml",
+            "a/ci/x.yaml",
+            "a/y",
+            "a/b/y",
+            "y",
+            "img",
+            "a/img",
+            "keep",
+            "a.md.gotmpl",
+            "README.tpl",
+            "templates/x.yaml",
+            "é/ü.bak",
+        ];
+        for n in names {
+            for dir in [false, true] {
+                for (i, line) in rules.lines().enumerate() {
+                    let one = |r: &IgnoreRules| IgnoreRules {
+                        patterns: vec![r.patterns[i].clone()],
+                    };
+                    assert_eq!(
+                        one(&fast).ignore(n, dir),
+                        one(&slow).ignore(n, dir),
+                        "{line} on {n} (dir {dir})"
+                    );
+                }
+                assert_eq!(fast.ignore(n, dir), slow.ignore(n, dir), "{n}");
+            }
+        }
     }
 
     #[test]

@@ -877,6 +877,8 @@ pub fn unquote(s: &str) -> Option<String> {
             }
             Some(body.replace('\r', ""))
         }
+        // Most strings have no escape: the body as is (it cannot hold a quote or newline).
+        b'"' if !body.bytes().any(|c| matches!(c, b'\\' | b'"' | b'\n')) => Some(body.to_string()),
         b'"' | b'\'' => {
             let mut out = String::with_capacity(body.len());
             let mut chars = body.chars().peekable();
@@ -1154,6 +1156,9 @@ mod tests {
     fn unquotes_go_escapes() {
         assert_eq!(unquote(r#""a\tb\x41\u00e9\101""#).unwrap(), "a\tbAéA");
         assert_eq!(unquote("`a\\n`").unwrap(), "a\\n");
+        assert_eq!(unquote("\"plain é\t{}\"").unwrap(), "plain é\t{}");
+        assert_eq!(unquote(r#""q\"q""#).unwrap(), "q\"q");
+        assert!(unquote("\"a\nb\"").is_none() && unquote(r#""a"b""#).is_none());
         assert_eq!(unquote(r#""\xc3\xa9""#).unwrap(), "é");
         assert!(unquote(r#""\q""#).is_none());
         assert_eq!(unquote("'a'").unwrap(), "a");
