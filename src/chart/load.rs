@@ -34,6 +34,17 @@ pub fn load(path: &Path) -> Result<Chart, ChartError> {
 
 /// [`load`] with options.
 pub fn load_with(path: &Path, opts: &LoadOptions) -> Result<Chart, ChartError> {
+    load_observed(path, opts, &mut |_| {})
+}
+
+/// [`load_with`], showing a chart directory's files to `seen` as soon as they are read, before
+/// the chart is built from them (values parsed, subcharts split): `template` starts parsing
+/// the templates meanwhile. Not called for an archive.
+pub fn load_observed(
+    path: &Path,
+    opts: &LoadOptions,
+    seen: &mut dyn FnMut(&[File]),
+) -> Result<Chart, ChartError> {
     let md = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
             ChartError::new(format!("path {:?} not found", path.display().to_string()))
@@ -41,7 +52,7 @@ pub fn load_with(path: &Path, opts: &LoadOptions) -> Result<Chart, ChartError> {
         _ => ChartError::new(format!("stat {}: {}", path.display(), os_msg(&e))),
     })?;
     if md.is_dir() {
-        return load_dir_with(path, opts);
+        return load_dir_observed(path, opts, seen);
     }
     #[cfg(unix)]
     {
@@ -143,6 +154,14 @@ pub fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
 
 /// [`load_dir`] with options.
 pub fn load_dir_with(dir: &Path, opts: &LoadOptions) -> Result<Chart, ChartError> {
+    load_dir_observed(dir, opts, &mut |_| {})
+}
+
+fn load_dir_observed(
+    dir: &Path,
+    opts: &LoadOptions,
+    seen: &mut dyn FnMut(&[File]),
+) -> Result<Chart, ChartError> {
     let top = std::fs::canonicalize(dir)
         .map_err(|e| ChartError::new(format!("stat {}: {}", dir.display(), os_msg(&e))))?;
     let confine = (!opts.follow_external_symlinks).then_some(top.as_path());
@@ -180,6 +199,7 @@ pub fn load_dir_with(dir: &Path, opts: &LoadOptions) -> Result<Chart, ChartError
     let mut files = Vec::new();
     let mut budget = MAX_DIR_SIZE;
     walk(confine, &top, "", &rules, &mut files, &mut budget, 0)?;
+    seen(&files);
     let mut c = load_files(files)?;
     set_source(&mut c, dir.to_path_buf());
     Ok(c)
@@ -312,28 +332,39 @@ pub(crate) fn read_deferred(target: &Path, n: &str) -> Result<Vec<u8>, String> {
     read().map_err(|e| e.to_string())
 }
 
+/// The path of the walked file `n` inside the chart it belongs to (`charts/a/templates/x`
+/// → `templates/x`), or `None` for a file directly in a `charts/` directory (an archive).
+fn own_path(n: &str) -> Option<&str> {
+    let mut rest = n;
+    while let Some(sub) = rest.strip_prefix("charts/") {
+        rest = sub.split_once('/')?.1;
+    }
+    Some(rest)
+}
+
 /// Whether a render needs the file `n` (a path under the chart root, subcharts included) to
 /// load the chart or render it: its chart's Chart.yaml, values, schema, requirements and
 /// locks, templates, and whatever sits directly in a `charts/` directory (archives). Any
 /// other file is only read when asked for (`.Files`, `--include-crds`, lint, secret scans).
 fn needed_at_load(n: &str) -> bool {
-    let mut rest = n;
-    while let Some(sub) = rest.strip_prefix("charts/") {
-        match sub.split_once('/') {
-            Some((_, inner)) => rest = inner,
-            None => return true,
-        }
-    }
-    rest.starts_with("templates/")
-        || matches!(
-            rest,
-            "Chart.yaml"
-                | "Chart.lock"
-                | "values.yaml"
-                | "values.schema.json"
-                | "requirements.yaml"
-                | "requirements.lock"
-        )
+    own_path(n).is_none_or(|rest| {
+        rest.starts_with("templates/")
+            || matches!(
+                rest,
+                "Chart.yaml"
+                    | "Chart.lock"
+                    | "values.yaml"
+                    | "values.schema.json"
+                    | "requirements.yaml"
+                    | "requirements.lock"
+            )
+    })
+}
+
+/// Whether the walked file `n` (see [`load_observed`]) is a template of the chart or of a
+/// subchart directory.
+pub fn is_template_path(n: &str) -> bool {
+    own_path(n).is_some_and(|rest| rest.starts_with("templates/"))
 }
 
 fn walk(

@@ -19,7 +19,10 @@ pub use archive::{load_archive_files, MAX_ARCHIVE_SIZE};
 pub use data::Data;
 pub use deps::{check_dependencies, is_compatible_range, process_dependencies};
 pub use ignore::IgnoreRules;
-pub use load::{load, load_archive, load_dir, load_dir_with, load_files, load_with, LoadOptions};
+pub use load::{
+    is_template_path, load, load_archive, load_dir, load_dir_with, load_files, load_observed,
+    load_with, LoadOptions,
+};
 pub use meta::{ChartType, Dependency, Lock, Maintainer, Metadata};
 pub use strvals::{parse_set, SetKind};
 pub use values::{

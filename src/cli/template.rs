@@ -323,7 +323,12 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
         .build()
         .map_err(|e| plain(e.to_string()))?;
     let mut timer = Timer::new();
-    let loaded = chart::load(&chart_path).map_err(|e| plain(e.to_string()))?;
+    // The templates parse on a helper thread while the values are loaded and prepared.
+    let mut preparse = None;
+    let loaded = chart::load_observed(&chart_path, &Default::default(), &mut |files| {
+        preparse = render::Preparse::start(files);
+    })
+    .map_err(|e| plain(e.to_string()))?;
     timer.lap("load");
     let prepared = chart::prepare(loaded, &user, &PrepareOptions::default())
         .map_err(|e| plain(e.to_string()))?;
@@ -361,6 +366,7 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
     let rendered = render_checked(
         a,
         &prepared,
+        preparse,
         release_name.clone(),
         api_versions,
         kube_version,
@@ -391,6 +397,7 @@ pub fn execute(a: &TemplateArgs) -> Result<String, TemplateError> {
 fn render_checked(
     a: &TemplateArgs,
     prepared: &chart::Prepared,
+    preparse: Option<render::Preparse>,
     release_name: String,
     api_versions: Vec<String>,
     kube_version: Option<KubeVersion>,
@@ -424,7 +431,7 @@ fn render_checked(
         seed: a.seed,
         ..Default::default()
     };
-    render::render(prepared, &opts).map_err(|e| TemplateError::Render(e.to_string()))
+    render::render_with(prepared, &opts, preparse).map_err(|e| TemplateError::Render(e.to_string()))
 }
 
 /// Phase timings on stderr when `CHARTGATE_TIMING` is set (maintainer aid for the benchmark).

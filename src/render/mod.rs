@@ -12,7 +12,7 @@ pub mod order;
 pub mod output;
 pub mod schema;
 
-use crate::chart::{Chart, Prepared};
+use crate::chart::{Chart, Data, File, Prepared};
 use gotpl::{Map, Value};
 use objects::{Capabilities, Files};
 use std::collections::BTreeMap;
@@ -193,7 +193,7 @@ fn traceable(text: &str) -> Option<String> {
 
 /// One template to execute: its dot (shared by the chart's files, as in helm) and base path.
 struct Renderable {
-    src: String,
+    data: Data,
     dot: Map,
     base_path: String,
 }
@@ -267,8 +267,7 @@ fn collect(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                // Go keeps bytes that are not UTF-8 (see gotpl::value::go_string).
-                src: gotpl::value::go_string(t.data.bytes()).into_owned(),
+                data: t.data.clone(),
                 dot: dot.clone(),
                 base_path: format!("{full_path}/templates"),
             },
@@ -291,59 +290,147 @@ fn erase_no_value(text: String) -> String {
 /// parsing ~30 ns a byte).
 const PARALLEL_PARSE_MIN_BYTES: usize = 24 << 10;
 
-/// Parses every file (name, source), in the order given. Files parse independently, so with
-/// enough template text (bitnami's common library alone is ~90 KB) they are spread over up to
-/// four threads; not inside a rayon pool, where `scan` already runs charts in parallel.
-fn parse_all(sources: &[(&str, &str)]) -> Vec<Result<gotpl::Parsed, gotpl::Error>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let parse = |i: usize| gotpl::Templates::parse_file(sources[i].0, sources[i].1);
-    let total: usize = sources.iter().map(|(_, s)| s.len()).sum();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if total < PARALLEL_PARSE_MIN_BYTES || threads < 2 || rayon::current_thread_index().is_some() {
-        return (0..sources.len()).map(parse).collect();
-    }
-    // Largest files first, so no thread is left with a big one at the end.
-    let mut order: Vec<usize> = (0..sources.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(sources[i].1.len()));
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&i) = order.get(k) else {
-                return done;
-            };
-            done.push((i, parse(i)));
+type ParseResult = Result<gotpl::Parsed, gotpl::Error>;
+
+/// A file's template text: Go keeps bytes that are not UTF-8 (see gotpl::value::go_string).
+fn template_text(d: &Data) -> std::borrow::Cow<'_, str> {
+    gotpl::value::go_string(d.bytes())
+}
+
+/// Files parsed by whichever threads take them: each worker claims the next file (largest
+/// first, so no thread is left with a big one at the end) until none is left.
+struct ParseQueue {
+    /// (name, contents), in the order results are wanted.
+    files: Vec<(String, Data)>,
+    order: Vec<usize>,
+    next: std::sync::atomic::AtomicUsize,
+    done: std::sync::Mutex<Vec<Option<ParseResult>>>,
+}
+
+impl ParseQueue {
+    fn new(files: Vec<(String, Data)>) -> ParseQueue {
+        let mut order: Vec<usize> = (0..files.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(files[i].1.len()));
+        let done = std::sync::Mutex::new((0..files.len()).map(|_| None).collect());
+        ParseQueue {
+            files,
+            order,
+            next: std::sync::atomic::AtomicUsize::new(0),
+            done,
         }
-    };
-    let mut results: Vec<Option<Result<gotpl::Parsed, gotpl::Error>>> =
-        (0..sources.len()).map(|_| None).collect();
-    std::thread::scope(|s| {
-        // A thread that cannot start leaves its share to the others and this one.
-        let helpers: Vec<_> = (1..threads)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(16 << 20)
-                    .spawn_scoped(s, work)
-                    .ok()
-            })
-            .collect();
-        let mut all = work();
-        for h in helpers {
-            match h.join() {
-                Ok(done) => all.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
+    }
+
+    fn bytes(&self) -> u64 {
+        self.files.iter().map(|(_, d)| d.len()).sum()
+    }
+
+    /// Parses files until none is left to claim.
+    fn work(&self) {
+        loop {
+            let k = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = self.order.get(k) else {
+                return;
+            };
+            let (name, data) = &self.files[i];
+            let r = gotpl::Templates::parse_file(name, &template_text(data));
+            if let Ok(mut done) = self.done.lock() {
+                done[i] = Some(r);
             }
         }
-        for (i, r) in all {
-            results[i] = Some(r);
+    }
+
+    /// The results, in file order (`None` for a file no worker finished: a panicked one).
+    fn results(self) -> Vec<Option<ParseResult>> {
+        self.done.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Runs `queue` on `helpers` extra threads and this one; then every file is parsed.
+fn run_queue(queue: ParseQueue, helpers: usize) -> Vec<Option<ParseResult>> {
+    std::thread::scope(|s| {
+        for _ in 0..helpers {
+            // A thread that cannot start leaves its share to the others.
+            let _ = std::thread::Builder::new()
+                .stack_size(16 << 20)
+                .spawn_scoped(s, || queue.work());
         }
+        queue.work();
     });
-    results
+    queue.results()
+}
+
+/// Parses every file (name, contents) in the order given, with up to four threads when there
+/// is enough template text (bitnami's common library alone is ~90 KB); not inside a rayon
+/// pool, where `scan` already runs charts in parallel.
+fn parse_all(files: Vec<(String, Data)>) -> Vec<ParseResult> {
+    let queue = ParseQueue::new(files);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let helpers = if queue.bytes() < PARALLEL_PARSE_MIN_BYTES as u64
+        || threads < 2
+        || rayon::current_thread_index().is_some()
+    {
+        0
+    } else {
+        threads - 1
+    };
+    let files = queue.files.clone();
+    run_queue(queue, helpers)
         .into_iter()
-        .enumerate()
-        .map(|(i, r)| r.unwrap_or_else(|| parse(i)))
+        .zip(files)
+        .map(|(r, (name, data))| {
+            r.unwrap_or_else(|| gotpl::Templates::parse_file(&name, &template_text(&data)))
+        })
         .collect()
+}
+
+/// A chart's templates parsed ahead, on a helper thread, while the chart is still being
+/// built from its files (see [`crate::chart::load_observed`]): by the time the values are
+/// ready most of the parsing is done. Files are parsed under their path in the chart
+/// directory and renamed once their template names are known.
+pub struct Preparse {
+    queue: std::sync::Arc<ParseQueue>,
+    helper: std::thread::JoinHandle<()>,
+}
+
+impl Preparse {
+    /// Starts on the template files among a chart directory's `files`; `None` when there is
+    /// too little to parse to pay for a thread, or no thread can start.
+    pub fn start(files: &[File]) -> Option<Preparse> {
+        let todo: Vec<(String, Data)> = files
+            .iter()
+            .filter(|f| crate::chart::is_template_path(&f.name))
+            .map(|f| (f.name.clone(), f.data.clone()))
+            .collect();
+        let queue = std::sync::Arc::new(ParseQueue::new(todo));
+        if queue.bytes() < PARALLEL_PARSE_MIN_BYTES as u64
+            || rayon::current_thread_index().is_some()
+        {
+            return None;
+        }
+        let q = std::sync::Arc::clone(&queue);
+        let helper = std::thread::Builder::new()
+            .name("chartgate-parse".into())
+            .stack_size(16 << 20)
+            .spawn(move || q.work())
+            .ok()?;
+        Some(Preparse { queue, helper })
+    }
+
+    /// Helps with what is left, waits for the helper, and returns the results by contents
+    /// (see [`Data::id`]) with the provisional names.
+    fn finish(self) -> std::collections::HashMap<usize, (String, ParseResult)> {
+        self.queue.work();
+        let _ = self.helper.join();
+        let Ok(queue) = std::sync::Arc::try_unwrap(self.queue) else {
+            return Default::default();
+        };
+        let files = queue.files.clone();
+        files
+            .into_iter()
+            .zip(queue.results())
+            .filter_map(|((name, data), r)| Some((data.id(), (name, r?))))
+            .collect()
+    }
 }
 
 /// Renders every template of the prepared chart tree like helm's engine: all files parsed into
@@ -353,6 +440,15 @@ fn parse_all(sources: &[(&str, &str)]) -> Vec<Result<gotpl::Parsed, gotpl::Error
 pub fn render(
     prepared: &Prepared,
     opts: &RenderOptions,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    render_with(prepared, opts, None)
+}
+
+/// [`render`], taking the parse of files a [`Preparse`] already did.
+pub fn render_with(
+    prepared: &Prepared,
+    opts: &RenderOptions,
+    preparse: Option<Preparse>,
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let shared = (
         release_value(&opts.release),
@@ -372,13 +468,32 @@ pub fn render(
     let mut names: Vec<String> = tpls.keys().cloned().collect();
     order::sort_templates(&mut names);
 
-    let sources: Vec<(&str, &str)> = names
+    // Files parsed ahead under their directory path take their template name; the rest
+    // (and any whose rename Go's rules refuse) are parsed now.
+    let mut ahead = preparse.map(Preparse::finish).unwrap_or_default();
+    let mut parsed: Vec<Option<ParseResult>> = names
         .iter()
-        .map(|n| (n.as_str(), tpls[n].src.as_str()))
+        .map(|n| match ahead.remove(&tpls[n].data.id()) {
+            Some((from, Ok(mut p))) => p.rename(&from, n).then_some(Ok(p)),
+            _ => None,
+        })
         .collect();
+    let missing: Vec<(String, Data)> = names
+        .iter()
+        .zip(&parsed)
+        .filter(|(_, p)| p.is_none())
+        .map(|(n, _)| (n.clone(), tpls[n].data.clone()))
+        .collect();
+    let mut fresh = parse_all(missing).into_iter();
+    for p in parsed.iter_mut().filter(|p| p.is_none()) {
+        *p = fresh.next();
+    }
     let mut set = gotpl::Templates::new();
     // Joined in helm's order, so the first error in that order is the one reported.
-    for ((name, _), parsed) in sources.iter().zip(parse_all(&sources)) {
+    for (name, parsed) in names.iter().zip(parsed) {
+        let parsed = parsed.unwrap_or_else(|| {
+            gotpl::Templates::parse_file(name, &template_text(&tpls[name].data))
+        });
         match parsed {
             Ok(p) => set.add_parsed(p),
             Err(e) => {
@@ -457,13 +572,15 @@ mod tests {
                 _ => big.replace("\"x\"", &format!("\"x{i}\"")),
             })
             .collect();
-        let sources: Vec<(&str, &str)> = names
+        let sources: Vec<(String, Data)> = names
             .iter()
             .zip(&srcs)
-            .map(|(n, s)| (n.as_str(), s.as_str()))
+            .map(|(n, s)| (n.clone(), Data::new(s.as_bytes().to_vec())))
             .collect();
-        assert!(sources.iter().map(|(_, s)| s.len()).sum::<usize>() >= PARALLEL_PARSE_MIN_BYTES);
-        let results = parse_all(&sources);
+        assert!(
+            sources.iter().map(|(_, s)| s.len()).sum::<u64>() >= PARALLEL_PARSE_MIN_BYTES as u64
+        );
+        let results = parse_all(sources);
         assert_eq!(results.len(), 12);
         for (i, r) in results.iter().enumerate() {
             match (i, r) {
@@ -479,6 +596,65 @@ mod tests {
             set.add_parsed(r);
         }
         assert!(set.has("x0") && set.has("x11") && set.has("c/templates/t5.yaml"));
+    }
+
+    /// Templates parsed ahead under their directory paths render exactly as templates parsed
+    /// under their names: a subchart directory named unlike its chart, an aliased copy of
+    /// it, a file defining a template named like its directory path, and a parse error.
+    #[test]
+    fn preparsed_templates_render_like_parsed_ones() {
+        use crate::chart::{load_observed, prepare, PrepareOptions};
+        let d = std::env::temp_dir().join(format!("chartgate-preparse-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        let write = |p: &str, text: &str| {
+            let p = d.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        let pad = format!("{{{{/* {} */}}}}", "x".repeat(PARALLEL_PARSE_MIN_BYTES));
+        write(
+            "Chart.yaml",
+            "apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n- name: lib\n  version: 1.0.0\n- name: lib\n  alias: other\n  version: 1.0.0\n",
+        );
+        write(
+            "templates/a.yaml",
+            &format!("{pad}a: {{{{ include \"lib.h\" . }}}}\n"),
+        );
+        write(
+            "charts/dir/Chart.yaml",
+            "apiVersion: v2\nname: lib\nversion: 1.0.0\n",
+        );
+        write(
+            "charts/dir/templates/b.yaml",
+            "{{ define \"lib.h\" }}{{ .Chart.Name }}{{ end }}b: {{ template \"charts/dir/templates/b.yaml\" }}\n{{ define \"charts/dir/templates/b.yaml\" }}{{ .Template.Name }}{{ end }}",
+        );
+        let render_both = || {
+            let mut ahead = None;
+            let c = load_observed(&d, &Default::default(), &mut |f| ahead = Preparse::start(f));
+            let p = prepare(c.unwrap(), &Map::new(), &PrepareOptions::default()).unwrap();
+            assert!(ahead.is_some());
+            let opts = RenderOptions::default();
+            let with = render_with(&p, &opts, ahead).map_err(|e| e.to_string());
+            (with, render(&p, &opts).map_err(|e| e.to_string()))
+        };
+        let (with, without) = render_both();
+        assert_eq!(with, without);
+        let out = with.unwrap();
+        assert_eq!(out["top/charts/other/templates/b.yaml"], "b: \n");
+        assert!(
+            out["top/templates/a.yaml"].ends_with("a: top\n"),
+            "{:?}",
+            out
+        );
+        write("charts/dir/templates/c.yaml", "{{ if }}");
+        let (with, without) = render_both();
+        assert_eq!(with, without);
+        let e = with.unwrap_err();
+        assert!(
+            e.contains("/templates/c.yaml:1): missing value for if"),
+            "{e}"
+        );
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]

@@ -136,6 +136,32 @@ impl Default for Options {
 #[derive(Debug)]
 pub struct Parsed(Vec<Tree>);
 
+impl Parsed {
+    /// The same file under another name, as if parsed as `to` (its own tree renamed, every
+    /// tree's file name too): lets a caller parse before it knows a file's final name.
+    /// `false`, and nothing changed, when the file defines a template named like either
+    /// name (then only parsing under the final name gives Go's answer).
+    pub fn rename(&mut self, from: &str, to: &str) -> bool {
+        let own = |t: &&Tree| t.name == from && &*t.parse_name == from;
+        let mains = self.0.iter().filter(own).count();
+        let clash = self
+            .0
+            .iter()
+            .any(|t| (t.name == from || t.name == to) && !own(&t));
+        if mains != 1 || clash {
+            return false;
+        }
+        let parse_name: Arc<str> = Arc::from(to);
+        for t in &mut self.0 {
+            if t.name == from {
+                t.name = to.to_string();
+            }
+            t.parse_name = parse_name.clone();
+        }
+        true
+    }
+}
+
 /// A set of parsed templates (Go's `template.Template` with its associated templates).
 /// `Send + Sync`; cloning copies only the name table (trees are shared).
 #[derive(Clone, Debug)]
@@ -268,6 +294,31 @@ mod tests {
     use super::*;
 
     fn assert_send_sync<T: Send + Sync>() {}
+
+    /// A file parsed under one name and renamed runs and fails exactly as one parsed under
+    /// the other; a define named like either name refuses the rename.
+    #[test]
+    fn renamed_parse_is_the_same_as_parsing_under_the_name() {
+        let src = "{{ define \"h\" }}{{ .x.y }}{{ end }}a{{ template \"h\" 1 }}";
+        let run = |p: Parsed, name: &str| {
+            let mut set = Templates::new();
+            set.add_parsed(p);
+            set.run(&Options::default())
+                .execute(name, &Value::Nil)
+                .unwrap_err()
+                .to_string()
+        };
+        let mut p = Templates::parse_file("tmp/x.yaml", src).unwrap();
+        assert!(p.rename("tmp/x.yaml", "c/templates/x.yaml"));
+        let direct = Templates::parse_file("c/templates/x.yaml", src).unwrap();
+        let want = run(direct, "c/templates/x.yaml");
+        assert!(want.contains("c/templates/x.yaml:1:"), "{want}");
+        assert_eq!(run(p, "c/templates/x.yaml"), want);
+        let mut p = Templates::parse_file("a", "{{ define \"b\" }}x{{ end }}").unwrap();
+        assert!(!p.rename("a", "b"));
+        let mut p = Templates::parse_file("a", "{{ define \"a\" }}x{{ end }}").unwrap();
+        assert!(!p.rename("a", "z"));
+    }
 
     #[test]
     fn set_is_send_sync() {
