@@ -292,6 +292,13 @@ const PARALLEL_PARSE_MIN_BYTES: usize = 24 << 10;
 
 type ParseResult = Result<gotpl::Parsed, gotpl::Error>;
 
+/// The CPUs this process may use (at least 1), asked once: the standard library reads the
+/// cgroup quota files on every call.
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// A file's template text: Go keeps bytes that are not UTF-8 (see gotpl::value::go_string).
 fn template_text(d: &Data) -> std::borrow::Cow<'_, str> {
     gotpl::value::go_string(d.bytes())
@@ -364,14 +371,12 @@ fn run_queue(queue: ParseQueue, helpers: usize) -> Vec<Option<ParseResult>> {
 /// pool, where `scan` already runs charts in parallel.
 fn parse_all(files: Vec<(String, Data)>) -> Vec<ParseResult> {
     let queue = ParseQueue::new(files);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let helpers = if queue.bytes() < PARALLEL_PARSE_MIN_BYTES as u64
-        || threads < 2
         || rayon::current_thread_index().is_some()
     {
         0
     } else {
-        threads - 1
+        cores().min(4) - 1
     };
     let files = queue.files.clone();
     run_queue(queue, helpers)

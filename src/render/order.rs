@@ -411,7 +411,7 @@ fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get().min(4)))
+            .num_threads(super::cores().clamp(2, 4))
             // Deeply nested documents recurse in the loader: give workers the CLI's stack.
             .stack_size(crate::cli::STACK_SIZE)
             .thread_name(|i| format!("chartgate-yaml-{i}"))
