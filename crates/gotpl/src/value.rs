@@ -152,12 +152,14 @@ impl Map {
     }
     /// A deep copy: nested maps are copied too (sprig `deepCopy`, helm's values copies).
     pub fn deep_copy(&self) -> Map {
-        let m = self
-            .data
-            .borrow()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.deep_copy()))
-            .collect();
+        // The tree's clone keeps its shape (no re-sort, unlike collecting); then the nested
+        // maps and lists, which the clone shares, are copied in place.
+        let mut m = self.data.borrow().clone();
+        for v in m.values_mut() {
+            if matches!(v, Value::Map(_) | Value::List(_)) {
+                *v = v.deep_copy();
+            }
+        }
         Map::from_btree(m).with_type(self.ty)
     }
 }
