@@ -284,7 +284,8 @@ fn scan_chart(ctx: &Ctx, path: &Path, config: &Config) -> Result<Vec<Finding>, S
     let root = &ctx.opts.root;
     let chart_rel = rel(root, path);
     let mut out = Vec::new();
-    let chart = match chart::load(path) {
+    // Every file is read (secrets are looked for in all of them), as helm's loader would.
+    let chart = match chart::load(path).and_then(|c| c.read_all().map(|_| c)) {
         Ok(c) => c,
         Err(e) => {
             if ctx.opts.stages.has(Stage::Render) {

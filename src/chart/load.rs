@@ -325,7 +325,13 @@ fn read_regular(target: &Path, n: &str, budget: &mut u64) -> Result<Vec<u8>, Cha
 /// Reads a file [`walk`] deferred (see [`Data`]).
 pub(crate) fn read_deferred(target: &Path, n: &str) -> Result<Vec<u8>, String> {
     let read = || {
-        let file = std::fs::File::open(target).map_err(|e| read_error(n, &e))?;
+        let mut open = std::fs::OpenOptions::new();
+        open.read(true);
+        // `target` was checked when the chart was loaded (a link resolved, inside the chart)
+        // and is no link itself: one put in its place since is refused, not followed.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NOFOLLOW);
+        let file = open.open(target).map_err(|e| read_error(n, &e))?;
         let len = file.metadata().map_err(|e| read_error(n, &e))?.len();
         read_bounded(file, len, n)
     };
@@ -828,6 +834,25 @@ mod tests {
         std::fs::remove_file(d.join("crds/c.yaml")).unwrap();
         let e = c.crds().next().unwrap().data.get().unwrap_err();
         assert!(e.starts_with("error reading crds/c.yaml: "), "{e}");
+        // A reader of every file fails like helm's loader would have.
+        let e = c.read_all().unwrap_err();
+        assert!(e.message.starts_with("error reading crds/c.yaml: "), "{e}");
+        assert_eq!(e.file.as_deref(), Some("crds/c.yaml"));
+        #[cfg(unix)]
+        {
+            std::fs::write(d.join("other.txt"), "kept").unwrap();
+            let c = load(&d).unwrap();
+            let outside = d.with_extension("secret");
+            std::fs::write(&outside, "secret").unwrap();
+            std::fs::remove_file(d.join("other.txt")).unwrap();
+            std::os::unix::fs::symlink(&outside, d.join("other.txt")).unwrap();
+            let f = c.files.iter().find(|f| f.name == "other.txt").unwrap();
+            assert!(
+                f.data.get().is_err(),
+                "a link swapped in after loading is not followed"
+            );
+            let _ = std::fs::remove_file(&outside);
+        }
         let _ = std::fs::remove_dir_all(&d);
     }
 }

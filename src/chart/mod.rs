@@ -87,6 +87,23 @@ impl Chart {
         &self.metadata.name
     }
 
+    /// Reads every file of the tree a load deferred (see [`Data`]); the first that cannot be
+    /// read is the error helm's loader would have given. For readers of every file (scan).
+    pub fn read_all(&self) -> Result<(), ChartError> {
+        for f in self.raw.iter().chain(&self.files).chain(&self.templates) {
+            f.data
+                .get()
+                .map_err(|e| ChartError::new(e).at_file(f.name.as_str()))?;
+        }
+        // A subchart's message names the file from the chart root; its own path would not.
+        self.dependencies.iter().try_for_each(|d| {
+            d.read_all().map_err(|mut e| {
+                e.file = None;
+                e
+            })
+        })
+    }
+
     /// True for `type: library`.
     pub fn is_library(&self) -> bool {
         self.metadata.chart_type == ChartType::Library
