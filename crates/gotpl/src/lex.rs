@@ -101,6 +101,18 @@ fn is_alnum(c: char) -> bool {
     c.is_alphabetic() || c.is_numeric()
 }
 
+/// ASCII letters, digits and `_`, by byte (identifiers are most of an action's bytes).
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
 /// Offset of the next `{{` in `s`. Scans with the (memchr-backed) single-char search, which
 /// is several times faster on template text than a substring search.
 fn find_left(s: &str) -> Option<usize> {
@@ -474,7 +486,7 @@ impl<'a> Lexer<'a> {
     fn alnum_run(&mut self) -> Option<char> {
         loop {
             while let Some(&b) = self.b.get(self.pos) {
-                if b.is_ascii_alphanumeric() || b == b'_' {
+                if ASCII_WORD[b as usize] {
                     self.pos += 1;
                 } else {
                     break;
