@@ -1382,7 +1382,7 @@ fn libyaml_message(info: &str) -> (String, bool) {
 pub fn load_values(src: &str) -> Result<Map, YamlError> {
     let out = Map::new();
     for (text, first_line) in split_documents(src)? {
-        let doc = match load_map(&text) {
+        let doc = match load_map(text) {
             Ok(m) => m,
             Err(mut e) => {
                 if e.line > 0 {
@@ -1413,11 +1413,20 @@ fn merge_maps(dst: &Map, src: &Map) {
 
 /// k8s `YAMLReader`: documents separated by lines starting with `---` followed only by spaces
 /// or a comment. Returns each document's text and its first line (1-based).
-pub fn split_documents(src: &str) -> Result<Vec<(String, usize)>, YamlError> {
+pub fn split_documents(src: &str) -> Result<Vec<(&str, usize)>, YamlError> {
+    // Most values files are one document: no line to look at.
+    if !src.starts_with("---") && !src.contains("\n---") {
+        return Ok(if src.is_empty() {
+            Vec::new()
+        } else {
+            vec![(src, 1)]
+        });
+    }
+    // Documents are the runs of lines between separator lines: slices of `src`.
     let mut docs = Vec::new();
-    let mut cur = String::new();
-    let mut cur_start = 1;
+    let (mut start, mut cur_start, mut at) = (0, 1, 0);
     for (i, line) in src.split_inclusive('\n').enumerate() {
+        let end = at + line.len();
         if let Some(rest) = line.strip_prefix("---") {
             let trimmed = rest.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
@@ -1430,16 +1439,16 @@ pub fn split_documents(src: &str) -> Result<Vec<(String, usize)>, YamlError> {
                     ),
                 });
             }
-            if !cur.is_empty() {
-                docs.push((std::mem::take(&mut cur), cur_start));
+            if at > start {
+                docs.push((&src[start..at], cur_start));
             }
+            start = end;
             cur_start = i + 2;
-            continue;
         }
-        cur.push_str(line);
+        at = end;
     }
-    if !cur.is_empty() {
-        docs.push((cur, cur_start));
+    if src.len() > start {
+        docs.push((&src[start..], cur_start));
     }
     Ok(docs)
 }
@@ -1448,6 +1457,55 @@ pub fn split_documents(src: &str) -> Result<Vec<(String, usize)>, YamlError> {
 mod tests {
     use super::*;
     use crate::json::to_json;
+
+    /// Documents as slices: the same texts and first lines as accumulating the lines between
+    /// separators, and the same error.
+    #[test]
+    fn split_documents_slices_like_line_accumulation() {
+        let by_lines = |src: &str| -> Result<Vec<(String, usize)>, String> {
+            let (mut docs, mut cur, mut cur_start) = (Vec::new(), String::new(), 1);
+            for (i, line) in src.split_inclusive('\n').enumerate() {
+                if let Some(rest) = line.strip_prefix("---") {
+                    let t = rest.trim();
+                    if !t.is_empty() && !t.starts_with('#') {
+                        return Err(format!("{}: {t}", i + 1));
+                    }
+                    if !cur.is_empty() {
+                        docs.push((std::mem::take(&mut cur), cur_start));
+                    }
+                    cur_start = i + 2;
+                    continue;
+                }
+                cur.push_str(line);
+            }
+            if !cur.is_empty() {
+                docs.push((cur, cur_start));
+            }
+            Ok(docs)
+        };
+        for src in [
+            "",
+            "a: 1\n",
+            "a: 1",
+            "---\n",
+            "---",
+            "--- # c\na: 1\n---\nb: 2",
+            "a: 1\n---\n---\nb: 2\n",
+            "a: 1\n---x\n",
+            "a: |\n  ---\n",
+            "x: 1\n--- \n\n",
+            "\n---\n\n",
+        ] {
+            let got = split_documents(src)
+                .map(|d| {
+                    d.into_iter()
+                        .map(|(t, l)| (t.to_string(), l))
+                        .collect::<Vec<_>>()
+                })
+                .map_err(|e| format!("{}: {}", e.line, e.message.rsplit(": ").next().unwrap()));
+            assert_eq!(got, by_lines(src), "{src:?}");
+        }
+    }
 
     fn j(src: &str) -> String {
         to_json(&load(src).unwrap()).unwrap()
