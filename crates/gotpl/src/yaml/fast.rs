@@ -1493,7 +1493,7 @@ mod tests {
             // One document at a time, as helm loads values and manifests.
             for (doc, _) in crate::yaml::split_documents(&src).unwrap_or_default() {
                 total += 1;
-                match std::panic::catch_unwind(|| agree(&doc)) {
+                match std::panic::catch_unwind(|| agree(doc)) {
                     Ok(true) => taken += 1,
                     Ok(false) if std::env::var_os("DVERBOSE").is_some() => {
                         let head: Vec<&str> = doc.lines().take(4).collect();
