@@ -100,12 +100,6 @@ impl PartialEq for Data {
 
 impl Eq for Data {}
 
-impl<const N: usize> PartialEq<[u8; N]> for Data {
-    fn eq(&self, o: &[u8; N]) -> bool {
-        self.get().is_ok_and(|b| b == o)
-    }
-}
-
 impl<const N: usize> PartialEq<&[u8; N]> for Data {
     fn eq(&self, o: &&[u8; N]) -> bool {
         self.get().is_ok_and(|b| b == *o)

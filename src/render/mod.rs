@@ -346,14 +346,16 @@ impl ParseQueue {
         }
     }
 
-    /// The results, in file order (`None` for a file no worker finished: a panicked one).
-    fn results(self) -> Vec<Option<ParseResult>> {
-        self.done.into_inner().unwrap_or_else(|e| e.into_inner())
+    /// Each file with its result, in file order (`None` for a file no worker finished: a
+    /// panicked one).
+    fn into_results(self) -> Vec<((String, Data), Option<ParseResult>)> {
+        let done = self.done.into_inner().unwrap_or_else(|e| e.into_inner());
+        self.files.into_iter().zip(done).collect()
     }
 }
 
 /// Runs `queue` on `helpers` extra threads and this one; then every file is parsed.
-fn run_queue(queue: ParseQueue, helpers: usize) -> Vec<Option<ParseResult>> {
+fn run_queue(queue: ParseQueue, helpers: usize) -> Vec<((String, Data), Option<ParseResult>)> {
     std::thread::scope(|s| {
         for _ in 0..helpers {
             // A thread that cannot start leaves its share to the others.
@@ -363,7 +365,7 @@ fn run_queue(queue: ParseQueue, helpers: usize) -> Vec<Option<ParseResult>> {
         }
         queue.work();
     });
-    queue.results()
+    queue.into_results()
 }
 
 /// Parses every file (name, contents) in the order given, with up to four threads when there
@@ -378,11 +380,9 @@ fn parse_all(files: Vec<(String, Data)>) -> Vec<ParseResult> {
     } else {
         cores().min(4) - 1
     };
-    let files = queue.files.clone();
     run_queue(queue, helpers)
         .into_iter()
-        .zip(files)
-        .map(|(r, (name, data))| {
+        .map(|((name, data), r)| {
             r.unwrap_or_else(|| gotpl::Templates::parse_file(&name, &template_text(&data)))
         })
         .collect()
@@ -429,10 +429,9 @@ impl Preparse {
         let Ok(queue) = std::sync::Arc::try_unwrap(self.queue) else {
             return Default::default();
         };
-        let files = queue.files.clone();
-        files
+        queue
+            .into_results()
             .into_iter()
-            .zip(queue.results())
             .filter_map(|((name, data), r)| Some((data.id(), (name, r?))))
             .collect()
     }

@@ -401,7 +401,7 @@ impl SchemaCheck {
 
     /// `Err` is the text after `values don't meet the specifications of the schema(s) in the
     /// following chart(s):\n`.
-    pub fn run(&self) -> Result<(), String> {
+    fn run(&self) -> Result<(), String> {
         let mut sb = String::new();
         for step in &self.steps {
             match step {
@@ -432,12 +432,6 @@ impl SchemaCheck {
             )
         })
     }
-}
-
-/// helm's `ValidateAgainstSchema` over the chart tree. `Err` is the text after
-/// `values don't meet the specifications of the schema(s) in the following chart(s):\n`.
-pub fn validate_tree(chart: &Chart, values: &Value) -> Result<(), String> {
-    SchemaCheck::plan(chart, values).run()
 }
 
 /// The full error helm prints when values fail their schemas.
