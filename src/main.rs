@@ -6,7 +6,9 @@ use libmimalloc_sys as mi;
 /// mimalloc instead of the system allocator: a render allocates many small short-lived values
 /// (template nodes, strings, maps), and with glibc's malloc a quarter of a chart's instructions
 /// went to malloc/free and its heap growth cost ~900 page faults per run; mimalloc spends about
-/// half the instructions there and touches a quarter of the pages.
+/// half the instructions there and touches a quarter of the pages. Its v2 series, not v3:
+/// v3 reserves and initialises a 1 GiB arena at start-up, and a one-chart run came out
+/// 0.1–0.25 ms slower with it (same work, more start-up and page zeroing).
 ///
 /// Called directly rather than through the `mimalloc` crate's wrapper, which takes the aligned
 /// entry points for every request: nearly all of ours need no more than the word alignment
