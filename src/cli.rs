@@ -126,19 +126,13 @@ where
 /// several KiB of native stack per level) must never overflow and abort the process.
 pub const STACK_SIZE: usize = 256 << 20;
 
-/// Runs `f` on a thread with [`STACK_SIZE`] of stack; a panic becomes exit code 1 without
-/// taking the process down with an unhelpful message.
+/// Runs `f` with [`STACK_SIZE`] of stack (on this thread where the stack can be switched,
+/// see [`crate::stack`]); a panic becomes exit code 1 without taking the process down with an
+/// unhelpful message.
 pub fn with_big_stack<R: Send + 'static>(
     f: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, String> {
-    let handle = std::thread::Builder::new()
-        .name("chartgate-main".into())
-        .stack_size(STACK_SIZE)
-        .spawn(f)
-        .map_err(|e| format!("cannot start worker thread: {e}"))?;
-    handle
-        .join()
-        .map_err(|_| "internal error: the command panicked".to_string())
+    crate::stack::run(STACK_SIZE, f)
 }
 
 /// Runs the CLI and returns the process exit code.

@@ -16,4 +16,5 @@ pub mod report;
 pub mod scan;
 pub mod schema;
 pub mod secrets;
+pub mod stack;
 pub mod suppress;
