@@ -38,7 +38,9 @@ pub(crate) struct Shared {
     opts: Options,
     /// ChaCha20, seeded from the OS (or from `Options::seed`): passwords and private keys
     /// come from here, so a clock-seeded or invertible generator would make them guessable.
-    rng: chacha20::ChaCha20Rng,
+    /// Made on the first draw: most renders draw nothing, and seeding costs a system call
+    /// and the cipher's CPU-feature probe (a trapped `cpuid` in a VM).
+    rng: Option<chacha20::ChaCha20Rng>,
     include_counts: HashMap<String, u32>,
     depth: usize,
     tpl_depth: usize,
@@ -74,10 +76,9 @@ impl Shared {
     }
 
     pub(crate) fn new(opts: Options) -> Shared {
-        let rng = crate::funcs::rng_from(opts.seed);
         Shared {
             opts,
-            rng,
+            rng: None,
             include_counts: HashMap::new(),
             depth: 0,
             tpl_depth: 0,
@@ -1069,7 +1070,12 @@ impl Host for Exec<'_, '_> {
         self.sh.opts.lint
     }
     fn rand_u64(&mut self) -> u64 {
-        rand_core::Rng::next_u64(&mut self.sh.rng)
+        let seed = self.sh.opts.seed;
+        let rng = self
+            .sh
+            .rng
+            .get_or_insert_with(|| crate::funcs::rng_from(seed));
+        rand_core::Rng::next_u64(rng)
     }
 
     fn now(&self) -> (i64, u32) {
