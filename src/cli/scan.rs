@@ -50,7 +50,7 @@ pub struct ScanArgs {
     pub gate: GateArgs,
 }
 
-/// The gate's options, shared by `scan` and `install`.
+// The gate's options, shared by `scan` and `install`.
 #[derive(Args, Debug, Clone, Default)]
 pub struct GateArgs {
     /// Skip these stages (render, lint, values, policy, secrets).

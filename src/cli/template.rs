@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-/// Flags of `helm template` (value flags take the next argument even when it starts with `-`,
-/// as pflag does; install flags that only matter against a cluster are accepted and
-/// ignored, so helm command lines work unchanged).
+// Flags of `helm template` (value flags take the next argument even when it starts with `-`,
+// as pflag does; install flags that only matter against a cluster are accepted and
+// ignored, so helm command lines work unchanged).
 #[derive(Args, Debug, Clone, Default)]
 // pflag: a repeated flag is not an error, the last value wins.
 #[command(args_override_self = true)]
@@ -482,7 +482,7 @@ pub fn run(a: &TemplateArgs) -> Outcome {
     }
 }
 
-/// Arguments of the hidden `bench-template` maintainer command.
+// Arguments of the hidden `bench-template` maintainer command.
 #[derive(Args, Debug, Clone)]
 pub struct BenchArgs {
     /// A file with one `template` command line per line (arguments after `template`,
