@@ -1060,6 +1060,9 @@ impl<'a> FlowParser<'a> {
 
     fn node(&mut self, f: &Fast<'a>) -> Option<(Value, SpanNode)> {
         let with_spans = f.spans;
+        // Inside an entry the pruned load does not keep, the collection is parsed and checked
+        // the same way but nothing is attached (a CRD's schema can be a megabyte of flow).
+        let build = f.building;
         let mut stack: Vec<FlowFrame> = Vec::new();
         let mut state = FlowState::Value;
         let mut done: Option<(Value, SpanNode)> = None;
@@ -1167,7 +1170,9 @@ impl<'a> FlowParser<'a> {
                     };
                     let is_seq = match top {
                         FlowFrame::Seq { items, spans, .. } => {
-                            items.push(v);
+                            if build {
+                                items.push(v);
+                            }
                             if with_spans {
                                 spans.push(s);
                             }
@@ -1181,7 +1186,9 @@ impl<'a> FlowParser<'a> {
                                 s.key = Some(kloc);
                                 spans.insert(k.clone(), s);
                             }
-                            map.insert(k, v);
+                            if build {
+                                map.insert(k, v);
+                            }
                             false
                         }
                     };
@@ -1547,6 +1554,11 @@ mod tests {
             "kind: K\nspec: &a 1\n",
             "kind: K\nspec:\n  d: Multi\n    line: here\n",
             "metadata:\n  name: x\nspec: [1,\n2]\n",
+            // Flow collections under entries that are not kept: parsed, checked, not built.
+            "kind: K\nspec: {a: [1, {b: 2}], c: x, d: {}}\nmetadata:\n  name: nm\n  labels: {a: b}\n",
+            "kind: K\nspec: {\"a\":{\"b\":[\"c\",1,true,null]},\"a\":2}\n",
+            "kind: K\nspec: {a: [1}\n",
+            "kind: K\nspec: [{a: 1}, [2, [3]]]\nmetadata:\n  name: [x, {y: z}]\n",
         ];
         let mut pruned_count = 0;
         for src in sources {
