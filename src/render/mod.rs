@@ -309,22 +309,39 @@ fn template_text(d: &Data) -> std::borrow::Cow<'_, str> {
 
 /// Files parsed by whichever threads take them: each worker claims the next file (largest
 /// first, so no thread is left with a big one at the end) until none is left.
+///
+/// Files of the same size form one job: the worker parses the first and compares the others'
+/// bytes with it, so a file repeated in the chart tree (every bitnami subchart vendors the
+/// same `common` library) is parsed once and cloned under its other names (a sixth of the
+/// template text of charts such as keycloak or harbor).
 struct ParseQueue {
     /// (name, contents), in the order results are wanted.
     files: Vec<(String, Data)>,
-    order: Vec<usize>,
+    /// The jobs, largest first: each a group of files of one size, first file first.
+    jobs: Vec<Vec<usize>>,
     next: std::sync::atomic::AtomicUsize,
     done: std::sync::Mutex<Vec<Option<ParseResult>>>,
 }
 
 impl ParseQueue {
     fn new(files: Vec<(String, Data)>) -> ParseQueue {
-        let mut order: Vec<usize> = (0..files.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(files[i].1.len()));
+        // Sizes are known without reading a deferred file; only same-size files are compared.
+        let mut by_len: std::collections::HashMap<u64, usize> = Default::default();
+        let mut jobs: Vec<Vec<usize>> = Vec::new();
+        for (i, (_, d)) in files.iter().enumerate() {
+            match by_len.entry(d.len()) {
+                std::collections::hash_map::Entry::Occupied(e) => jobs[*e.get()].push(i),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(jobs.len());
+                    jobs.push(vec![i]);
+                }
+            }
+        }
+        jobs.sort_by_key(|j| std::cmp::Reverse(files[j[0]].1.len()));
         let done = std::sync::Mutex::new((0..files.len()).map(|_| None).collect());
         ParseQueue {
             files,
-            order,
+            jobs,
             next: std::sync::atomic::AtomicUsize::new(0),
             done,
         }
@@ -338,13 +355,31 @@ impl ParseQueue {
     fn work(&self) {
         loop {
             let k = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&i) = self.order.get(k) else {
+            let Some(job) = self.jobs.get(k) else {
                 return;
             };
-            let (name, data) = &self.files[i];
-            let r = gotpl::Templates::parse_file(name, &template_text(data));
+            let (first, data) = &self.files[job[0]];
+            let parsed = gotpl::Templates::parse_file(first, &template_text(data));
+            let mut results = Vec::with_capacity(job.len());
+            for &i in &job[1..] {
+                let (name, other) = &self.files[i];
+                // A failed parse is redone under the file's own name, for its error's sake.
+                let twin = match &parsed {
+                    Ok(p) if other.bytes() == data.bytes() => {
+                        let mut p = p.clone();
+                        p.rename(first, name).then_some(Ok(p))
+                    }
+                    _ => None,
+                };
+                let r = twin
+                    .unwrap_or_else(|| gotpl::Templates::parse_file(name, &template_text(other)));
+                results.push((i, r));
+            }
             if let Ok(mut done) = self.done.lock() {
-                done[i] = Some(r);
+                done[job[0]] = Some(parsed);
+                for (i, r) in results {
+                    done[i] = Some(r);
+                }
             }
         }
     }
@@ -603,6 +638,106 @@ mod tests {
             set.add_parsed(r);
         }
         assert!(set.has("x0") && set.has("x11") && set.has("c/templates/t5.yaml"));
+    }
+
+    #[test]
+    fn repeated_files_are_parsed_once_under_each_name() {
+        let lib = "{{ define \"h\" }}{{ .Values.nope.x }}{{ end }}t: {{ .Template.Name }}\n";
+        // Same length as `lib`, other text: parsed on its own.
+        let other = lib.replace("nope", "nada");
+        let files: Vec<(String, Data)> = [
+            ("c/charts/a/templates/_l.tpl", lib),
+            ("c/charts/b/templates/_l.tpl", &other),
+            ("c/charts/b/charts/d/templates/_l.tpl", lib),
+            ("c/templates/x.yaml", "{{ if }}"),
+            ("c/templates/y.yaml", "{{ if }}"),
+        ]
+        .iter()
+        .map(|(n, t)| (n.to_string(), Data::new(t.as_bytes().to_vec())))
+        .collect();
+        let results = parse_all(files);
+        let trees = |i: usize| results[i].as_ref().unwrap().trees();
+        let (a, b, d) = (trees(0), trees(1), trees(2));
+        assert!(
+            std::sync::Arc::ptr_eq(&a[0].root, &d[0].root)
+                && std::sync::Arc::ptr_eq(&a[1].root, &d[1].root)
+        );
+        assert!(!std::sync::Arc::ptr_eq(&a[0].root, &b[0].root));
+        assert_eq!(
+            (d[0].name.as_str(), &*d[0].parse_name, d[1].name.as_str()),
+            (
+                "c/charts/b/charts/d/templates/_l.tpl",
+                "c/charts/b/charts/d/templates/_l.tpl",
+                "h"
+            )
+        );
+        assert_eq!(&*d[1].parse_name, "c/charts/b/charts/d/templates/_l.tpl");
+        assert_eq!(&*a[1].parse_name, "c/charts/a/templates/_l.tpl");
+        // A failed parse is not shared: each file's error names that file.
+        for (i, f) in [(3, "x.yaml"), (4, "y.yaml")] {
+            let e = results[i].as_ref().unwrap_err().to_string();
+            assert!(e.contains(&format!("c/templates/{f}:1")), "{e}");
+        }
+    }
+
+    /// Two subcharts vendoring the same library file, rendered directly and parsed ahead:
+    /// the output and the error name each copy as helm v4.1.4 does (its text, recorded).
+    #[test]
+    fn repeated_library_files_render_like_helm() {
+        use crate::chart::{load_observed, prepare, PrepareOptions};
+        let d = std::env::temp_dir().join(format!("chartgate-repeated-{}", std::process::id()));
+        for pad in [String::new(), "x".repeat(PARALLEL_PARSE_MIN_BYTES)] {
+            let _ = std::fs::remove_dir_all(&d);
+            let write = |p: &str, text: &str| {
+                let p = d.join(p);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, text).unwrap();
+            };
+            write("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n");
+            write(
+                "templates/a.yaml",
+                "a: {{ include \"lib.where\" . }}\n{{- if .Values.boom }}{{ include \"lib.fail\" . }}{{ end }}\n",
+            );
+            for s in ["x", "z"] {
+                write(
+                    &format!("charts/{s}/Chart.yaml"),
+                    &format!("apiVersion: v2\nname: {s}\nversion: 1.0.0\n"),
+                );
+                write(
+                    &format!("charts/{s}/templates/_lib.tpl"),
+                    &format!("{{{{- define \"lib.where\" }}}}{{{{ .Template.Name }}}}{{{{ end }}}}\n{{{{- define \"lib.fail\" }}}}{{{{ .Values.nope.x }}}}{{{{ end }}}}\n{{{{/* {pad} */}}}}"),
+                );
+                write(
+                    &format!("charts/{s}/templates/cm.yaml"),
+                    "name: {{ .Template.Name }}\nbase: {{ .Template.BasePath }}\n",
+                );
+            }
+            let run = |boom: bool| {
+                let mut ahead = None;
+                let c = load_observed(&d, &Default::default(), &mut |f| ahead = Preparse::start(f));
+                let values = Map::new();
+                values.insert("boom", Value::Bool(boom));
+                let p = prepare(c.unwrap(), &values, &PrepareOptions::default()).unwrap();
+                assert_eq!(ahead.is_some(), !pad.is_empty());
+                render_with(&p, &RenderOptions::default(), ahead).map_err(|e| e.to_string())
+            };
+            let out = run(false).unwrap();
+            for s in ["x", "z"] {
+                assert_eq!(
+                    out[&format!("top/charts/{s}/templates/cm.yaml")],
+                    format!(
+                        "name: top/charts/{s}/templates/cm.yaml\nbase: top/charts/{s}/templates\n"
+                    )
+                );
+            }
+            assert_eq!(out["top/templates/a.yaml"], "a: top/templates/a.yaml\n");
+            let e = run(true).unwrap_err();
+            assert!(
+                e.contains("top/charts/x/templates/_lib.tpl:2:34\n  executing \"lib.fail\" at <.Values.nope.x>:\n    nil pointer evaluating interface {}.x"),
+                "{e}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     /// Templates parsed ahead under their directory paths render exactly as templates parsed

@@ -14,14 +14,17 @@ use std::sync::Arc;
 /// debug builds (tested). Go allows more; real charts nest a handful of levels.
 pub const MAX_DEPTH: usize = 200;
 
-#[derive(Debug)]
+/// Cloning is cheap (the nodes and source are shared): a file that appears twice in a chart
+/// tree (each subchart vendoring the same library) is parsed once and cloned under its other
+/// name.
+#[derive(Clone, Debug)]
 pub struct Tree {
     /// The template's name (file name or `define` name).
     pub name: String,
     /// The name of the file it was parsed from (Go's `ParseName`).
     pub parse_name: Arc<str>,
     pub src: Arc<str>,
-    pub root: Vec<Node>,
+    pub root: Arc<[Node]>,
 }
 
 impl Tree {
@@ -307,7 +310,7 @@ pub fn parse(name: &str, src: &str) -> Result<Vec<Tree>, Box<Error>> {
         name: name.to_string(),
         parse_name: p.parse_name.clone(),
         src: p.src_arc.clone(),
-        root,
+        root: root.into(),
     };
     let mut out = vec![main];
     out.append(&mut p.trees);
@@ -458,7 +461,7 @@ impl<'a> Parser<'a> {
             name,
             parse_name: self.parse_name.clone(),
             src: self.src_arc.clone(),
-            root,
+            root: root.into(),
         };
         if let Some(idx) = self.trees.iter().position(|t| t.name == tree.name) {
             if self.trees[idx].is_empty() {

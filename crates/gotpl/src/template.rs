@@ -132,11 +132,18 @@ impl Default for Options {
     }
 }
 
-/// One parsed file (its main tree and its `define`s), not yet part of a set.
-#[derive(Debug)]
+/// One parsed file (its main tree and its `define`s), not yet part of a set. Cloning shares
+/// the trees' nodes; with [`Parsed::rename`] a clone stands for another file with the same
+/// text.
+#[derive(Clone, Debug)]
 pub struct Parsed(Vec<Tree>);
 
 impl Parsed {
+    /// The file's own tree, then its `define`s.
+    pub fn trees(&self) -> &[Tree] {
+        &self.0
+    }
+
     /// The same file under another name, as if parsed as `to` (its own tree renamed, every
     /// tree's file name too): lets a caller parse before it knows a file's final name.
     /// `false`, and nothing changed, when the file defines a template named like either
