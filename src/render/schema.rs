@@ -394,9 +394,15 @@ impl SchemaCheck {
         SchemaCheck { steps }
     }
 
-    /// Whether any chart has a schema to compile (else [`SchemaCheck::run`] is instant).
-    pub fn has_schemas(&self) -> bool {
-        self.steps.iter().any(|s| matches!(s, Step::Check { .. }))
+    /// The bytes of schema text to compile (none: [`SchemaCheck::run`] is instant).
+    pub fn schema_bytes(&self) -> u64 {
+        self.steps
+            .iter()
+            .map(|s| match s {
+                Step::Check { schema, .. } => schema.len() as u64,
+                Step::Fail(_) => 0,
+            })
+            .sum()
     }
 
     /// `Err` is the text after `values don't meet the specifications of the schema(s) in the
