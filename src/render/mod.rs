@@ -326,18 +326,13 @@ struct ParseQueue {
 impl ParseQueue {
     fn new(files: Vec<(String, Data)>) -> ParseQueue {
         // Sizes are known without reading a deferred file; only same-size files are compared.
-        let mut by_len: std::collections::HashMap<u64, usize> = Default::default();
-        let mut jobs: Vec<Vec<usize>> = Vec::new();
-        for (i, (_, d)) in files.iter().enumerate() {
-            match by_len.entry(d.len()) {
-                std::collections::hash_map::Entry::Occupied(e) => jobs[*e.get()].push(i),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(jobs.len());
-                    jobs.push(vec![i]);
-                }
-            }
-        }
-        jobs.sort_by_key(|j| std::cmp::Reverse(files[j[0]].1.len()));
+        // The sort is stable: within a job, files keep their order.
+        let mut order: Vec<usize> = (0..files.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(files[i].1.len()));
+        let jobs: Vec<Vec<usize>> = order
+            .chunk_by(|&a, &b| files[a].1.len() == files[b].1.len())
+            .map(<[usize]>::to_vec)
+            .collect();
         let done = std::sync::Mutex::new((0..files.len()).map(|_| None).collect());
         ParseQueue {
             files,
