@@ -197,22 +197,28 @@ enum Key {
 /// An RSA key with public exponent 65537 and two primes of `bits / 2` bits each, their top two
 /// bits set so the modulus has exactly `bits` bits (as Go's and the `rsa` crate's generators).
 ///
-/// The 2048- and 4096-bit keys the template functions make use [`prime::random`] (our own
+/// The 2048- and 4096-bit keys the template functions make use [`prime::random_pair`] (our own
 /// sieve and variable-time Montgomery arithmetic: ~25 % less CPU than the crate's search for
 /// 2048-bit keys, on par for 4096; see the `mr_cost`/`rsa_keygen_timing` tests); other sizes
 /// use the crate.
 fn rsa_key(h: &mut dyn Host, bits: usize) -> Result<Key, String> {
-    let prime = |h: &mut dyn Host| {
-        let seed: [u8; 32] = rand_bytes(h, 32).try_into().ok()?;
-        let be = match bits {
-            2048 => prime::random::<16>(seed),
-            4096 => prime::random::<32>(seed),
-            _ => return None,
+    let primes = |h: &mut dyn Host| {
+        if bits != 2048 && bits != 4096 {
+            return None;
+        }
+        let p_seed: [u8; 32] = rand_bytes(h, 32).try_into().ok()?;
+        let q_seed: [u8; 32] = rand_bytes(h, 32).try_into().ok()?;
+        let [p, q] = if bits == 2048 {
+            prime::random_pair::<16>([p_seed, q_seed])
+        } else {
+            prime::random_pair::<32>([p_seed, q_seed])
         };
-        crypto_bigint::BoxedUint::from_be_slice(&be, (bits / 2) as u32).ok()
+        let big =
+            |be: Vec<u8>| crypto_bigint::BoxedUint::from_be_slice(&be, (bits / 2) as u32).ok();
+        Some((big(p)?, big(q)?))
     };
     for _ in 0..8 {
-        let (Some(p), Some(q)) = (prime(h), prime(h)) else {
+        let Some((p, q)) = primes(h) else {
             break;
         };
         if p == q {
@@ -1197,20 +1203,32 @@ pub(crate) mod prime {
             false
         }
 
-        /// The Montgomery form of a random base in [2, m - 2].
-        fn random_base(&self, rng: &mut impl Rng) -> [u64; L] {
+        /// R² mod m, the factor that takes a number into Montgomery form: the Montgomery form
+        /// of 2^(64L), by square-and-double over the bits of 64L from the form of 1 (about a
+        /// dozen products, where doubling R mod m 64L times would take thousands of steps).
+        fn r_squared(&self) -> [u64; L] {
+            let e = 64 * L;
+            let mut x = self.one;
+            for i in (0..usize::BITS - e.leading_zeros()).rev() {
+                x = self.sqr(&x);
+                if (e >> i) & 1 == 1 {
+                    x = self.double(&x);
+                }
+            }
+            x
+        }
+
+        /// The Montgomery form of a random base in [2, m - 2]; `r2` is [`Self::r_squared`].
+        fn random_base(&self, rng: &mut impl Rng, r2: &[u64; L]) -> [u64; L] {
             loop {
                 let mut b = [0u64; L];
                 for limb in b.iter_mut() {
                     *limb = rng.next_u64();
                 }
+                // Below m: its top limb is below m's.
                 b[L - 1] %= self.m[L - 1];
                 let small = b[1..].iter().all(|&x| x == 0) && b[0] < 2;
-                let mut r = b;
-                // b·R mod m by doubling b 64L times (cheap next to an exponentiation).
-                for _ in 0..64 * L {
-                    r = self.double(&r);
-                }
+                let r = self.mul(&b, r2);
                 if !small && r != self.minus_one {
                     return r;
                 }
@@ -1228,79 +1246,200 @@ pub(crate) mod prime {
         search::<L>(seed, true)
     }
 
+    /// The two primes of one key: `[random(seeds[0]), random(seeds[1])]`, found sooner. With
+    /// AVX-512 IFMA both searches share the cores: batches of the second are tested while the
+    /// first's survivor takes its strong test (a 2048-bit one costs as much as a batch, and
+    /// the other cores would otherwise test batches past the answer).
+    pub fn random_pair<const L: usize>(seeds: [[u8; 32]; 2]) -> [Vec<u8>; 2] {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(ifma) = crate::funcs::prime_x86::Ifma::detect() {
+            return pair::<L>(ifma, seeds);
+        }
+        seeds.map(random::<L>)
+    }
+
+    /// The candidates of the next sieve window of the stream `rng` (window numbers count
+    /// from 1): odd numbers start + 2k with no factor below the table's bound, in order.
+    fn sieve_window<const L: usize>(
+        rng: &mut ChaCha20Rng,
+        composite: &mut [bool; WINDOW],
+    ) -> Vec<[u64; L]> {
+        let mut start = [0u64; L];
+        for limb in start.iter_mut() {
+            *limb = rng.next_u64();
+        }
+        start[L - 1] |= 0b11 << 62;
+        start[0] |= 1;
+        // Mark window offsets k where start + 2k has a small factor p:
+        // 2k ≡ -start (mod p), i.e. k ≡ (p - start mod p)·(p+1)/2.
+        composite.fill(false);
+        let table = groups(L);
+        for eight in table.groups.chunks(8) {
+            let rs = residues(&start, table, eight);
+            for (&r, g) in rs.iter().zip(eight) {
+                mark(composite, r, &g.primes);
+            }
+        }
+        composite
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| !c)
+            .map_while(|(k, _)| {
+                let mut cand = start;
+                let mut add = 2 * k as u64;
+                for limb in cand.iter_mut() {
+                    let (v, o) = limb.overflowing_add(add);
+                    *limb = v;
+                    add = u64::from(o);
+                }
+                (add == 0).then_some(cand)
+            })
+            .collect()
+    }
+
+    /// Whether candidate `i` of window `window` of the search keyed by `seed` passes: base
+    /// 2, then [`random_rounds`] random bases from the candidate's own stream. `vector`:
+    /// all bases in one IFMA run where the CPU has it (the same answer).
+    fn passes<const L: usize>(
+        seed: [u8; 32],
+        window: u64,
+        i: usize,
+        cand: [u64; L],
+        vector: bool,
+    ) -> bool {
+        let mont = Mont::new(cand);
+        let bases = || {
+            let mut rng = ChaCha20Rng::from_seed(seed);
+            rng.set_stream((window << 32) | (i as u64 + 1));
+            rng
+        };
+        #[cfg(target_arch = "x86_64")]
+        if let Some(ifma) = crate::funcs::prime_x86::Ifma::detect().filter(|_| vector) {
+            // Base 2 and all random bases in one vector run: the same answer as the
+            // sequence below, which stops at the first failure.
+            let mut rng = bases();
+            let r2 = mont.r_squared();
+            let mut all = vec![mont.double(&mont.one)];
+            all.extend((0..random_rounds(L)).map(|_| mont.random_base(&mut rng, &r2)));
+            if let Some(ok) = ifma.strong(&mont.m, &all) {
+                return ok.count_ones() as usize == all.len();
+            }
+        }
+        if !mont.strong_probable_prime(None) {
+            return false;
+        }
+        let mut bases = bases();
+        let r2 = mont.r_squared();
+        (0..random_rounds(L)).all(|_| {
+            let b = mont.random_base(&mut bases, &r2);
+            mont.strong_probable_prime(Some(&b))
+        })
+    }
+
+    fn to_be<const L: usize>(x: &[u64; L]) -> Vec<u8> {
+        x.iter().rev().flat_map(|l| l.to_be_bytes()).collect()
+    }
+
     /// [`random`], with the vector pre-test allowed or not (`false` tests the other path).
     fn search<const L: usize>(seed: [u8; 32], vector: bool) -> Vec<u8> {
+        search_from::<L>(seed, vector, 1)
+    }
+
+    /// [`search`] from window `first` on: the windows before it are drawn but not tested
+    /// (the caller knows they hold no prime).
+    fn search_from<const L: usize>(seed: [u8; 32], vector: bool, first: u64) -> Vec<u8> {
         let mut rng = ChaCha20Rng::from_seed(seed);
-        let mut composite = vec![false; WINDOW];
+        let mut composite = Box::new([false; WINDOW]);
         let mut window = 0u64;
         loop {
             window += 1;
-            let mut start = [0u64; L];
-            for limb in start.iter_mut() {
-                *limb = rng.next_u64();
+            let cands = sieve_window::<L>(&mut rng, &mut composite);
+            if window < first {
+                continue;
             }
-            start[L - 1] |= 0b11 << 62;
-            start[0] |= 1;
-            // Mark window offsets k where start + 2k has a small factor p:
-            // 2k ≡ -start (mod p), i.e. k ≡ (p - start mod p)·(p+1)/2.
-            composite.fill(false);
-            let table = groups(L);
-            for eight in table.groups.chunks(8) {
-                let rs = residues(&start, table, eight);
-                for (&r, g) in rs.iter().zip(eight) {
-                    mark(&mut composite, r, &g.primes);
-                }
-            }
-            let cands: Vec<[u64; L]> = composite
-                .iter()
-                .enumerate()
-                .filter(|(_, &c)| !c)
-                .map_while(|(k, _)| {
-                    let mut cand = start;
-                    let mut add = 2 * k as u64;
-                    for limb in cand.iter_mut() {
-                        let (v, o) = limb.overflowing_add(add);
-                        *limb = v;
-                        add = u64::from(o);
-                    }
-                    (add == 0).then_some(cand)
-                })
-                .collect();
-            let passes = |i: usize| {
-                let mont = Mont::new(cands[i]);
-                let bases = || {
-                    let mut rng = ChaCha20Rng::from_seed(seed);
-                    rng.set_stream((window << 32) | (i as u64 + 1));
-                    rng
-                };
-                #[cfg(target_arch = "x86_64")]
-                if let Some(ifma) = crate::funcs::prime_x86::Ifma::detect().filter(|_| vector) {
-                    // Base 2 and all random bases in one vector run: the same answer as the
-                    // sequence below, which stops at the first failure.
-                    let mut rng = bases();
-                    let mut all = vec![mont.double(&mont.one)];
-                    all.extend((0..random_rounds(L)).map(|_| mont.random_base(&mut rng)));
-                    if let Some(ok) = ifma.strong(&mont.m, &all) {
-                        return ok.count_ones() as usize == all.len();
-                    }
-                }
-                if !mont.strong_probable_prime(None) {
-                    return false;
-                }
-                let mut bases = bases();
-                (0..random_rounds(L)).all(|_| {
-                    let b = mont.random_base(&mut bases);
-                    mont.strong_probable_prime(Some(&b))
-                })
-            };
-            if let Some(i) = first_passing_in(&cands, vector, &passes) {
-                return cands[i]
-                    .iter()
-                    .rev()
-                    .flat_map(|l| l.to_be_bytes())
-                    .collect();
+            let test = |i: usize| passes(seed, window, i, cands[i], vector);
+            if let Some(i) = first_passing_in(&cands, vector, &test) {
+                return to_be(&cands[i]);
             }
         }
+    }
+
+    /// [`random_pair`] on the IFMA kernels. The first windows of both searches form one
+    /// queue of eight-candidate batches, the first search's before the second's; every core
+    /// takes the next batch in turn and skips those past a known Fermat survivor of their
+    /// search, so the cores move on to the second search while the first's survivor takes
+    /// its strong test. The answer of a search is its least survivor that passes, with every
+    /// batch below it tested, as in [`search`]. A search whose first window holds no prime,
+    /// or whose survivor fails the strong test (a base-2 pseudoprime: not seen in practice),
+    /// is done again by [`search`], so the result never depends on scheduling.
+    #[cfg(target_arch = "x86_64")]
+    fn pair<const L: usize>(
+        ifma: crate::funcs::prime_x86::Ifma,
+        seeds: [[u8; 32]; 2],
+    ) -> [Vec<u8>; 2] {
+        use crate::funcs::prime_x86::LANES;
+        use std::sync::atomic::AtomicBool;
+        let cands_of = |seed: [u8; 32]| {
+            let mut rng = ChaCha20Rng::from_seed(seed);
+            sieve_window::<L>(&mut rng, &mut Box::new([false; WINDOW]))
+        };
+        let first = cands_of(seeds[0]);
+        let second: OnceLock<Vec<[u64; L]>> = OnceLock::new();
+        // Per search: least known Fermat survivor, least confirmed prime, and whether the
+        // exact sequential search must decide it.
+        let survivor = [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)];
+        let found = [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)];
+        let redo = [AtomicBool::new(false), AtomicBool::new(false)];
+        let next = AtomicUsize::new(0);
+        let n0 = first.len().div_ceil(LANES);
+        let work = || loop {
+            let t = next.fetch_add(1, Ordering::Relaxed);
+            let (j, b, cands) = if t < n0 {
+                (0, t, &first)
+            } else {
+                let c = second.get_or_init(|| cands_of(seeds[1]));
+                if (t - n0) * LANES >= c.len() {
+                    return;
+                }
+                (1, t - n0, c)
+            };
+            let lo = b * LANES;
+            if lo > survivor[j].load(Ordering::Acquire) {
+                continue;
+            }
+            let batch = &cands[lo..cands.len().min(lo + LANES)];
+            let Some(pass) = ifma.fermat2(batch) else {
+                redo[j].store(true, Ordering::Relaxed);
+                continue;
+            };
+            if pass == 0 {
+                continue;
+            }
+            let i = lo + pass.trailing_zeros() as usize;
+            survivor[j].fetch_min(i, Ordering::AcqRel);
+            if passes(seeds[j], 1, i, cands[i], true) {
+                found[j].fetch_min(i, Ordering::AcqRel);
+            } else {
+                redo[j].store(true, Ordering::Relaxed);
+            }
+        };
+        run_on_cores(&work);
+        let second = second.get_or_init(|| cands_of(seeds[1]));
+        let mut out = [Vec::new(), Vec::new()];
+        for (j, cands) in [&first, second].into_iter().enumerate() {
+            let i = found[j].load(Ordering::Relaxed);
+            out[j] = if redo[j].load(Ordering::Relaxed) || i != survivor[j].load(Ordering::Relaxed)
+            {
+                // A survivor failed its strong test (or a batch had no kernel): decide exactly.
+                search_from::<L>(seeds[j], true, 1)
+            } else if i < cands.len() {
+                to_be(&cands[i])
+            } else {
+                // Every batch of the first window tested, no survivor: go on from the second.
+                search_from::<L>(seeds[j], true, 2)
+            };
+        }
+        out
     }
 
     /// The least `i` with `passes(i)` among `cands`. With AVX-512 IFMA, batches of eight
@@ -1340,9 +1479,7 @@ pub(crate) mod prime {
         chunk: usize,
         test: &(impl Fn(Range<usize>) -> Option<usize> + Sync),
     ) -> Option<usize> {
-        static WORKERS: OnceLock<usize> = OnceLock::new();
-        let w = *WORKERS
-            .get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)));
+        let w = workers();
         let chunk = chunk.max(1);
         let chunks = n.div_ceil(chunk);
         let range = |c: usize| c * chunk..n.min((c + 1) * chunk);
@@ -1379,6 +1516,24 @@ pub(crate) mod prime {
         (b != usize::MAX).then_some(b)
     }
 
+    /// Threads a search runs on: the CPUs this process may use, at most 8 (asked once).
+    fn workers() -> usize {
+        static WORKERS: OnceLock<usize> = OnceLock::new();
+        *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+    }
+
+    /// Runs `work` on [`workers`] threads, the caller's included, until every one returns.
+    #[cfg(target_arch = "x86_64")]
+    fn run_on_cores(work: &(impl Fn() + Sync)) {
+        std::thread::scope(|s| {
+            for _ in 1..workers() {
+                // A thread that cannot be started leaves its share to the others.
+                let _ = std::thread::Builder::new().spawn_scoped(s, work);
+            }
+            work();
+        });
+    }
+
     #[cfg(test)]
     mod tests {
         use super::*;
@@ -1394,8 +1549,9 @@ pub(crate) mod prime {
             assert!(Mont::new(p).strong_probable_prime(None));
             let mut h = rng(1);
             let mp = Mont::new(p);
+            let r2 = mp.r_squared();
             for _ in 0..5 {
-                let b = mp.random_base(&mut h);
+                let b = mp.random_base(&mut h, &r2);
                 assert!(mp.strong_probable_prime(Some(&b)));
             }
             // 2^128 - 157 is divisible by 3; 2^128 - 1 = 3·5·17·257·641·65537·….
@@ -1456,6 +1612,71 @@ pub(crate) mod prime {
             }
             run::<16>(3, 400);
             run::<32>(4, 60);
+        }
+
+        /// R² mod m by square-and-double equals R mod m doubled 64L more times, on both paths,
+        /// for odd moduli with the top bit set (random, and all-ones upper limbs).
+        fn r_squared_by_doubling<const L: usize>(seed: u8) {
+            let mut h = rng(seed);
+            for k in 0..6 {
+                let mut m = [0u64; L];
+                for l in m.iter_mut() {
+                    *l = if k < 4 { h.next_u64() } else { u64::MAX };
+                }
+                m[0] |= 1;
+                m[0] -= 2 * (k as u64 % 2);
+                m[L - 1] |= 1 << 63;
+                let mont = Mont::new(m);
+                let mut want = mont.one;
+                for _ in 0..64 * L {
+                    want = mont.double(&want);
+                }
+                assert_eq!(mont.r_squared(), want, "L={L}, modulus {k}");
+                #[cfg(target_arch = "x86_64")]
+                assert_eq!(mont.portable().r_squared(), want, "L={L}, modulus {k}");
+            }
+        }
+
+        #[test]
+        fn r_squared_matches_doubling() {
+            r_squared_by_doubling::<2>(1);
+            r_squared_by_doubling::<16>(2);
+            r_squared_by_doubling::<32>(3);
+        }
+
+        /// The shared search of a key's two primes finds exactly the primes of two separate
+        /// searches, whatever the scheduling.
+        #[test]
+        fn pair_matches_separate_searches() {
+            for seed in 0..6u8 {
+                let seeds = [[seed; 32], [seed.wrapping_add(100); 32]];
+                assert_eq!(
+                    random_pair::<16>(seeds),
+                    seeds.map(random::<16>),
+                    "seed {seed}"
+                );
+            }
+            let seeds = [[41; 32], [42; 32]];
+            assert_eq!(random_pair::<32>(seeds), seeds.map(random::<32>));
+            // No kernel for this size: every batch is redone by the exact search.
+            let seeds = [[1; 32], [2; 32]];
+            assert_eq!(random_pair::<2>(seeds), seeds.map(random::<2>));
+        }
+
+        /// A search from the second window takes the first passing candidate of that window
+        /// (the first window drawn, as the stream demands, but not tested).
+        #[test]
+        fn search_from_skips_windows() {
+            let seed = [7; 32];
+            let mut rng = ChaCha20Rng::from_seed(seed);
+            let mut composite = Box::new([false; WINDOW]);
+            let _ = sieve_window::<16>(&mut rng, &mut composite);
+            let second = sieve_window::<16>(&mut rng, &mut composite);
+            let i = (0..second.len())
+                .find(|&i| passes(seed, 2, i, second[i], false))
+                .expect("a prime in the window");
+            assert_eq!(search_from::<16>(seed, true, 2), to_be(&second[i]));
+            assert_ne!(search_from::<16>(seed, true, 2), random::<16>(seed));
         }
 
         #[test]
@@ -1551,8 +1772,9 @@ pub(crate) mod prime {
             let fast = Mont::new(m);
             let slow = fast.portable();
             let mut h = rng(6);
+            let r2 = slow.r_squared();
             for _ in 0..3 {
-                let b = slow.random_base(&mut h);
+                let b = slow.random_base(&mut h, &r2);
                 assert!(fast.strong_probable_prime(Some(&b)));
                 assert!(slow.strong_probable_prime(Some(&b)));
             }
@@ -1622,6 +1844,46 @@ pub(crate) mod prime {
             assert_eq!(ifma.fermat2(&[[u64::MAX - 158, u64::MAX]]), None);
         }
 
+        /// Wall time of one vector batch (eight moduli) of the base-2 Fermat kernel and of a
+        /// strong test to eight bases:
+        /// `cargo test --release -p chartgate-gotpl ifma_cost -- --ignored --nocapture`.
+        #[cfg(target_arch = "x86_64")]
+        #[test]
+        #[ignore]
+        fn ifma_cost() {
+            fn run<const L: usize>(n: u32) {
+                let Some(ifma) = crate::funcs::prime_x86::Ifma::detect() else {
+                    return;
+                };
+                let mut h = rng(9);
+                let mut ms = [[0u64; L]; 8];
+                for m in ms.iter_mut() {
+                    for l in m.iter_mut() {
+                        *l = h.next_u64();
+                    }
+                    m[L - 1] |= 1 << 63;
+                    m[0] |= 1;
+                }
+                let t = std::time::Instant::now();
+                for _ in 0..n {
+                    std::hint::black_box(ifma.fermat2(std::hint::black_box(&ms)));
+                }
+                let fermat = t.elapsed() / n;
+                let bases: Vec<[u64; L]> = (0..8).map(|k| ms[k % 7 + 1].map(|l| l >> 1)).collect();
+                let t = std::time::Instant::now();
+                for _ in 0..n {
+                    std::hint::black_box(ifma.strong(&ms[0], std::hint::black_box(&bases)));
+                }
+                let strong = t.elapsed() / n;
+                eprintln!(
+                    "{} bits: fermat2 batch {fermat:?}, strong batch {strong:?}",
+                    64 * L
+                );
+            }
+            run::<16>(400);
+            run::<32>(100);
+        }
+
         /// The IFMA strong test (8 bases of one modulus) against the portable one: primes
         /// (found with bases passing at step 0 or on a later -1) and composites, moduli with
         /// s = 1 or s = 64L - 2 and 64L - 1 squarings, bases 0, 1, 2, -1 and random ones.
@@ -1659,8 +1921,9 @@ pub(crate) mod prime {
             for m in &ms {
                 let mont = Mont::new(*m).portable();
                 let mut bases = vec![[0u64; L], mont.one, mont.double(&mont.one), mont.minus_one];
+                let r2 = mont.r_squared();
                 while bases.len() < 8 {
-                    bases.push(mont.random_base(&mut h));
+                    bases.push(mont.random_base(&mut h, &r2));
                 }
                 let want = bases.iter().enumerate().fold(0u8, |acc, (k, b)| {
                     acc | (u8::from(mont.strong_probable_prime(Some(b))) << k)
