@@ -11,6 +11,7 @@ pub mod objects;
 pub mod order;
 pub mod output;
 pub mod schema;
+mod schema_report;
 
 use crate::chart::{Chart, Data, File, Prepared};
 use gotpl::{Map, Value};

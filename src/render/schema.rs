@@ -5,7 +5,6 @@
 
 use crate::chart::Chart;
 use gotpl::Value;
-use jsonschema::error::{TypeKind, ValidationErrorKind};
 
 /// Converts a template value to JSON for the validator (floats stay floats; integral
 /// float64s are still valid `integer`s for the validator).
@@ -40,214 +39,10 @@ pub fn to_json(v: &Value) -> serde_json::Value {
     }
 }
 
-/// The instance type name in helm's validator messages: every JSON number is a `number`
-/// (verified: an integer where a string is wanted says `got number, want string`).
-fn json_type_name(v: &serde_json::Value) -> &'static str {
-    use serde_json::Value as J;
-    match v {
-        J::Null => "null",
-        J::Bool(_) => "boolean",
-        J::Number(_) => "number",
-        J::String(_) => "string",
-        J::Array(_) => "array",
-        J::Object(_) => "object",
-    }
-}
-
-/// A value as helm's validator quotes it in `enum`/`const` messages: strings in single
-/// quotes, null as `<nil>`, others as JSON.
-fn quote_value(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => format!("'{s}'"),
-        serde_json::Value::Null => "<nil>".into(),
-        other => other.to_string(),
-    }
-}
-
-fn quote_list(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Array(a) => a.iter().map(quote_value).collect::<Vec<_>>().join(", "),
-        other => quote_value(other),
-    }
-}
-
-/// The length of an instance for the size keywords (characters, items, properties).
-fn size_of(v: &serde_json::Value) -> usize {
-    match v {
-        serde_json::Value::String(s) => s.chars().count(),
-        serde_json::Value::Array(a) => a.len(),
-        serde_json::Value::Object(o) => o.len(),
-        _ => 0,
-    }
-}
-
-/// `uniqueItems`: the first pair of equal items, as helm names them.
-fn equal_items(v: &serde_json::Value) -> Option<(usize, usize)> {
-    let serde_json::Value::Array(a) = v else {
-        return None;
-    };
-    for j in 1..a.len() {
-        for i in 0..j {
-            if json_equal(&a[i], &a[j]) {
-                return Some((i, j));
-            }
-        }
-    }
-    None
-}
-
-/// JSON equality with numbers compared by value (1 == 1.0).
-fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value as J;
-    match (a, b) {
-        (J::Number(x), J::Number(y)) => x.as_f64() == y.as_f64(),
-        (J::Array(x), J::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
-        }
-        (J::Object(x), J::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-/// A float as helm's validator prints a schema number (`2`, not `2.0`).
-fn go_number(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
-}
-
-/// `KEYWORD: got X, want Y` (helm's form for the numeric and size keywords).
-fn got_want(keyword: &str, got: impl std::fmt::Display, want: impl std::fmt::Display) -> String {
-    format!("{keyword}: got {got}, want {want}")
-}
-
 /// One failure, in the words of helm's validator (`- at '/policy': got null, want string`),
 /// with the causes of `anyOf`/`oneOf` failures indented under it.
 pub fn describe(e: &jsonschema::ValidationError<'_>) -> String {
-    describe_at(e, 0)
-}
-
-fn describe_at(e: &jsonschema::ValidationError<'_>, depth: usize) -> String {
-    let inst = e.instance();
-    let mut causes: Vec<String> = Vec::new();
-    let msg = match e.kind() {
-        ValidationErrorKind::Type { kind } => {
-            let want = match kind {
-                TypeKind::Single(t) => t.as_str().to_string(),
-                TypeKind::Multiple(set) => set
-                    .iter()
-                    .map(|t| t.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            };
-            format!("got {}, want {}", json_type_name(inst), want)
-        }
-        ValidationErrorKind::Required { property } => {
-            format!(
-                "missing property {}",
-                property.to_string().replace('"', "'")
-            )
-        }
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let names: Vec<String> = unexpected.iter().map(|u| format!("'{u}'")).collect();
-            format!("additional properties {} not allowed", names.join(", "))
-        }
-        ValidationErrorKind::Enum { options } => {
-            format!("value must be one of {}", quote_list(options))
-        }
-        ValidationErrorKind::Constant { expected_value } => {
-            format!("value must be {}", quote_value(expected_value))
-        }
-        ValidationErrorKind::Maximum { limit } => got_want("maximum", inst, limit),
-        ValidationErrorKind::Minimum { limit } => got_want("minimum", inst, limit),
-        ValidationErrorKind::ExclusiveMaximum { limit } => {
-            got_want("exclusiveMaximum", inst, limit)
-        }
-        ValidationErrorKind::ExclusiveMinimum { limit } => {
-            got_want("exclusiveMinimum", inst, limit)
-        }
-        ValidationErrorKind::MultipleOf { multiple_of } => {
-            got_want("multipleOf", inst, go_number(*multiple_of))
-        }
-        ValidationErrorKind::MaxLength { limit } => got_want("maxLength", size_of(inst), limit),
-        ValidationErrorKind::MinLength { limit } => got_want("minLength", size_of(inst), limit),
-        ValidationErrorKind::MaxItems { limit } => got_want("maxItems", size_of(inst), limit),
-        ValidationErrorKind::MinItems { limit } => got_want("minItems", size_of(inst), limit),
-        ValidationErrorKind::MaxProperties { limit } => {
-            got_want("maxProperties", size_of(inst), limit)
-        }
-        ValidationErrorKind::MinProperties { limit } => {
-            got_want("minProperties", size_of(inst), limit)
-        }
-        ValidationErrorKind::Pattern { pattern } => match inst.as_ref() {
-            serde_json::Value::String(s) => format!("'{s}' does not match pattern '{pattern}'"),
-            _ => e.to_string(),
-        },
-        ValidationErrorKind::UniqueItems => match equal_items(inst) {
-            Some((i, j)) => format!("items at {i} and {j} are equal"),
-            None => e.to_string(),
-        },
-        ValidationErrorKind::Not { .. } => "'not' failed".into(),
-        ValidationErrorKind::FalseSchema => "false schema".into(),
-        ValidationErrorKind::AnyOf { context } => {
-            causes = context
-                .iter()
-                .flatten()
-                .map(|c| describe_at(c, depth + 1))
-                .collect();
-            "'anyOf' failed".into()
-        }
-        ValidationErrorKind::OneOfNotValid { context } => {
-            causes = context
-                .iter()
-                .flatten()
-                .map(|c| describe_at(c, depth + 1))
-                .collect();
-            "'oneOf' failed, none matched".into()
-        }
-        _ => e.to_string(),
-    };
-    let mut out = format!(
-        "{}- at '{}': {}",
-        "  ".repeat(depth),
-        e.instance_path().as_str(),
-        msg
-    );
-    for c in causes {
-        out.push('\n');
-        out.push_str(&c);
-    }
-    out
-}
-
-/// helm reports all missing required properties of one object on one line
-/// (`missing properties 'a', 'b'`); the validator gives one error each.
-fn merge_required(lines: Vec<String>) -> Vec<String> {
-    const ONE: &str = "': missing property ";
-    let mut out: Vec<String> = Vec::new();
-    for line in lines {
-        if let (Some(i), Some(last)) = (line.find(ONE), out.last_mut()) {
-            let prefix = &line[..i + 3];
-            let name = &line[i + ONE.len()..];
-            if let Some(names) = last.strip_prefix(prefix) {
-                let names = names
-                    .strip_prefix("missing property ")
-                    .or_else(|| names.strip_prefix("missing properties "));
-                if let Some(names) = names {
-                    *last = format!("{prefix}missing properties {names}, {name}");
-                    continue;
-                }
-            }
-        }
-        out.push(line);
-    }
-    out
+    super::schema_report::describe(e)
 }
 
 /// A schema that cannot be compiled. An unresolvable remote `$ref` is worded like helm's
@@ -261,6 +56,12 @@ fn compile_error(msg: &str) -> String {
             );
         }
     }
+    // A `$ref` to a missing place in this file.
+    if let Some(rest) = msg.strip_prefix("Pointer '") {
+        if let Some(ptr) = rest.strip_suffix("' does not exist") {
+            return format!("json-pointer in \"file:///values.schema.json#{ptr}\" not found\n");
+        }
+    }
     format!("{msg}\n")
 }
 
@@ -272,76 +73,21 @@ pub fn validate_single(values: &Value, schema: &[u8]) -> Result<(), String> {
 /// [`validate_single`] on values already in JSON form (which, unlike a [`Value`], can be
 /// checked on another thread).
 pub fn validate_json(instance: &serde_json::Value, schema: &[u8]) -> Result<(), String> {
-    let schema: serde_json::Value = serde_json::from_slice(schema).map_err(|e| format!("{e}\n"))?;
+    // helm's JSON decoder says `unexpected EOF` for a truncated document.
+    let schema: serde_json::Value = serde_json::from_slice(schema).map_err(|e| {
+        if e.is_eof() {
+            "unexpected EOF\n".to_string()
+        } else {
+            format!("{e}\n")
+        }
+    })?;
     let validator =
         jsonschema::validator_for(&schema).map_err(|e| compile_error(&e.to_string()))?;
     let errors: Vec<_> = validator.iter_errors(instance).collect();
-    // helm's validator stops at a failed `type`: other keywords at that location go unreported.
-    let typed: Vec<String> = errors
-        .iter()
-        .filter(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }))
-        .map(|e| e.instance_path().as_str().to_string())
-        .collect();
-    let kept: Vec<_> = errors
-        .iter()
-        .filter(|e| {
-            matches!(e.kind(), ValidationErrorKind::Type { .. })
-                || !typed.iter().any(|t| t == e.instance_path().as_str())
-        })
-        .collect();
-    if kept.is_empty() {
+    if errors.is_empty() {
         return Ok(());
     }
-    let mut lines: Vec<String> = Vec::new();
-    // helm nests the failures of an `allOf` branch under one `'allOf' failed` line; the
-    // validator reports them flat (their schema path runs through `/allOf/N/KEYWORD`).
-    let mut all_of: Vec<(String, String, Vec<String>)> = Vec::new();
-    for e in &kept {
-        let line = describe(e);
-        let inst = e.instance_path().as_str().to_string();
-        match all_of_owner(e.schema_path().as_str()) {
-            Some(owner) => {
-                let child = format!("  {}", line.replace('\n', "\n  "));
-                if let Some(g) = all_of.iter_mut().find(|g| g.0 == inst && g.1 == owner) {
-                    g.2.push(child);
-                } else {
-                    lines.push(format!("\0allOf{}", all_of.len()));
-                    all_of.push((inst, owner.to_string(), vec![child]));
-                }
-            }
-            None => lines.push(line),
-        }
-    }
-    let mut lines: Vec<String> = lines
-        .into_iter()
-        .map(|l| {
-            match l
-                .strip_prefix("\0allOf")
-                .and_then(|n| n.parse::<usize>().ok())
-            {
-                Some(n) => {
-                    let (inst, _, children) = &all_of[n];
-                    format!("- at '{inst}': 'allOf' failed\n{}", children.join("\n"))
-                }
-                None => l,
-            }
-        })
-        .collect();
-    lines.dedup();
-    let lines = merge_required(lines);
-    Err(lines.join("\n") + "\n")
-}
-
-/// The schema location owning an `allOf` whose branch failed directly on one keyword
-/// (`/properties/a/allOf/1/minimum` → `/properties/a`).
-fn all_of_owner(schema_path: &str) -> Option<&str> {
-    let i = schema_path.rfind("/allOf/")?;
-    let rest = &schema_path[i + "/allOf/".len()..];
-    let (index, keyword) = rest.split_once('/')?;
-    if index.parse::<usize>().is_err() || keyword.contains('/') {
-        return None;
-    }
-    Some(&schema_path[..i])
+    Err(super::schema_report::report(&errors, &schema).join("\n") + "\n")
 }
 
 /// helm's `ValidateAgainstSchema` over a chart tree, planned on the values' thread and

@@ -798,7 +798,8 @@ impl From<YamlError> for LoadFail {
 
 /// `text` with every continuation line of the quoted scalar that starts at (`line`, `col`)
 /// indented past the scalar's column. Folding strips a continuation line's leading blanks,
-/// so the value is unchanged; only those lines' columns move. `None` if no scalar is found.
+/// so the value is unchanged; only those lines' columns move (an unclosed scalar runs to the
+/// end of the text). `None` if no scalar is found.
 fn indent_quoted(text: &str, line: usize, col: usize) -> Option<String> {
     let start = text
         .split_inclusive('\n')
@@ -840,7 +841,8 @@ fn indent_quoted(text: &str, line: usize, col: usize) -> Option<String> {
             _ => {}
         }
     }
-    None
+    // Never closed: libyaml scans on to the end of the stream, and so will saphyr now.
+    Some(out)
 }
 
 /// The byte offset of the tab in a `:<tab>` near saphyr's error mark, if that's the problem.
@@ -905,6 +907,24 @@ fn load_docs_once(
                 let e = if e.info().contains("illegal placement of ':'") && in_flow != 0 {
                     let close = if in_flow == b'[' { ']' } else { '}' };
                     ScanError::new(*e.marker(), format!("expected ',' or '{close}'"))
+                } else if e.info().starts_with("invalid trailing content after") {
+                    // libyaml scans what follows a quoted scalar as the next token, and its
+                    // parser then finds it where the open collection wants something else.
+                    // An indentless sequence (`key:` then `- item` at the key's column) ends
+                    // there, and its mapping wants the next key.
+                    let n = b.stack.len();
+                    let open = match (b.stack.last(), b.indents.last()) {
+                        (Some(Frame::Seq { .. }), Some(false)) if n > 1 => b.stack.get(n - 2),
+                        (top, _) => top,
+                    };
+                    let want = match (in_flow, open) {
+                        (b'[', _) => "expected ',' or ']'",
+                        (b'{', _) => "expected ',' or '}'",
+                        (_, Some(Frame::Map { .. })) => "did not find expected key",
+                        (_, Some(Frame::Seq { .. })) => "did not find expected '-'",
+                        _ => "did not find expected <document start>",
+                    };
+                    ScanError::new(*e.marker(), want.to_string())
                 } else {
                     e
                 };
