@@ -230,9 +230,10 @@ impl Printer {
                     i += 1;
                     let (n, ok, na) = int_from_arg(args, arg_num);
                     arg_num = na;
-                    if !ok {
+                    // A negative precision is no precision, and reported as bad.
+                    if !ok || n < 0 {
                         self.buf.push_str("%!(BADPREC)");
-                    } else if n >= 0 {
+                    } else {
                         self.f.prec = Some(n as usize);
                     }
                     after_index = false;

@@ -231,8 +231,16 @@ fn atoi(_: &mut dyn Host, a: &[Value]) -> Result<Value, String> {
             .all(|c| c.is_ascii_digit())
         && s.len() - usize::from(s.starts_with(['+', '-'])) > 0
         && s.matches(['+', '-']).count() <= 1;
+    // Out of range: Atoi's error comes with the nearest int, which sprig keeps.
+    let clamped = || {
+        if s.starts_with('-') {
+            i64::MIN
+        } else {
+            i64::MAX
+        }
+    };
     Ok(Value::Int(if ok {
-        parse_int(s, 10).unwrap_or(0)
+        parse_int(s, 10).unwrap_or_else(clamped)
     } else {
         0
     }))
