@@ -1264,6 +1264,18 @@ pub(crate) mod prime {
         rng: &mut ChaCha20Rng,
         composite: &mut [bool; WINDOW],
     ) -> Vec<[u64; L]> {
+        let mut out = Vec::new();
+        sieve_window_into(rng, composite, &mut out);
+        out
+    }
+
+    /// [`sieve_window`] into `out` (cleared first): with a capacity of [`WINDOW`] it does
+    /// not allocate, so a search thread can sieve without starting an allocator heap.
+    fn sieve_window_into<const L: usize>(
+        rng: &mut ChaCha20Rng,
+        composite: &mut [bool; WINDOW],
+        out: &mut Vec<[u64; L]>,
+    ) {
         let mut start = [0u64; L];
         for limb in start.iter_mut() {
             *limb = rng.next_u64();
@@ -1280,21 +1292,23 @@ pub(crate) mod prime {
                 mark(composite, r, &g.primes);
             }
         }
-        composite
-            .iter()
-            .enumerate()
-            .filter(|(_, &c)| !c)
-            .map_while(|(k, _)| {
-                let mut cand = start;
-                let mut add = 2 * k as u64;
-                for limb in cand.iter_mut() {
-                    let (v, o) = limb.overflowing_add(add);
-                    *limb = v;
-                    add = u64::from(o);
-                }
-                (add == 0).then_some(cand)
-            })
-            .collect()
+        out.clear();
+        out.extend(
+            composite
+                .iter()
+                .enumerate()
+                .filter(|(_, &c)| !c)
+                .map_while(|(k, _)| {
+                    let mut cand = start;
+                    let mut add = 2 * k as u64;
+                    for limb in cand.iter_mut() {
+                        let (v, o) = limb.overflowing_add(add);
+                        *limb = v;
+                        add = u64::from(o);
+                    }
+                    (add == 0).then_some(cand)
+                }),
+        );
     }
 
     /// Whether candidate `i` of window `window` of the search keyed by `seed` passes: base
@@ -1317,12 +1331,17 @@ pub(crate) mod prime {
         if let Some(ifma) = crate::funcs::prime_x86::Ifma::detect().filter(|_| vector) {
             // Base 2 and all random bases in one vector run: the same answer as the
             // sequence below, which stops at the first failure.
+            // On the stack: search threads do not allocate (see `pair`).
             let mut rng = bases();
             let r2 = mont.r_squared();
-            let mut all = vec![mont.double(&mont.one)];
-            all.extend((0..random_rounds(L)).map(|_| mont.random_base(&mut rng, &r2)));
-            if let Some(ok) = ifma.strong(&mont.m, &all) {
-                return ok.count_ones() as usize == all.len();
+            let n = 1 + random_rounds(L);
+            let mut all = [[0u64; L]; crate::funcs::prime_x86::LANES];
+            all[0] = mont.double(&mont.one);
+            for b in &mut all[1..n] {
+                *b = mont.random_base(&mut rng, &r2);
+            }
+            if let Some(ok) = ifma.strong(&mont.m, &all[..n]) {
+                return ok.count_ones() as usize == n;
             }
         }
         if !mont.strong_probable_prime(None) {
@@ -1384,6 +1403,24 @@ pub(crate) mod prime {
             sieve_window::<L>(&mut rng, &mut Box::new([false; WINDOW]))
         };
         let first = cands_of(seeds[0]);
+        // The second window is sieved by whichever thread gets there first, into buffers
+        // allocated here: a thread that allocates starts its own allocator heap, whose first
+        // block zeroes a fresh 2 MiB huge page (a chart making ten 2048-bit keys touched 7.4
+        // huge pages per run with allocating search threads, 5 without).
+        let spare = std::sync::Mutex::new(Some((
+            Box::new([false; WINDOW]),
+            Vec::with_capacity(WINDOW),
+        )));
+        let cands_of_second = || {
+            let (mut composite, mut out) = spare
+                .lock()
+                .ok()
+                .and_then(|mut s| s.take())
+                .unwrap_or_else(|| (Box::new([false; WINDOW]), Vec::new()));
+            let mut rng = ChaCha20Rng::from_seed(seeds[1]);
+            sieve_window_into::<L>(&mut rng, &mut composite, &mut out);
+            out
+        };
         let second: OnceLock<Vec<[u64; L]>> = OnceLock::new();
         // Per search: least known Fermat survivor, least confirmed prime, and whether the
         // exact sequential search must decide it.
@@ -1397,7 +1434,7 @@ pub(crate) mod prime {
             let (j, b, cands) = if t < n0 {
                 (0, t, &first)
             } else {
-                let c = second.get_or_init(|| cands_of(seeds[1]));
+                let c = second.get_or_init(cands_of_second);
                 if (t - n0) * LANES >= c.len() {
                     return;
                 }
@@ -1424,7 +1461,7 @@ pub(crate) mod prime {
             }
         };
         run_on_cores(&work);
-        let second = second.get_or_init(|| cands_of(seeds[1]));
+        let second = second.get_or_init(cands_of_second);
         let mut out = [Vec::new(), Vec::new()];
         for (j, cands) in [&first, second].into_iter().enumerate() {
             let i = found[j].load(Ordering::Relaxed);
