@@ -120,7 +120,8 @@ fn from_json(_: &mut dyn Host, args: &[Value]) -> Result<Value, String> {
             }
             m
         }
-        Ok((Value::Nil, None)) => Map::new(),
+        // `null` unmarshals into the map by making it nil (prints `map[]`, encodes `null`).
+        Ok((Value::Nil, None)) => Map::nil_of(crate::value::MapType::Any),
         Ok((other, _)) => error_map(match json::from_json_map_error(&other) {
             Some(e) => e.0,
             None => String::new(),
@@ -135,7 +136,15 @@ fn must_from_json(_: &mut dyn Host, args: &[Value]) -> Result<Value, String> {
 }
 
 fn from_json_array(_: &mut dyn Host, args: &[Value]) -> Result<Value, String> {
-    Ok(match json::from_json_list(arg_str(args)) {
+    let src = arg_str(args);
+    // `null` unmarshals into the slice by making it nil (prints `[]`, encodes `null`).
+    if src.trim() == "null" {
+        return Ok(Value::appended_list(
+            crate::value::ElemType::Any,
+            Vec::new(),
+        ));
+    }
+    Ok(match json::from_json_list(src) {
         Ok(items) => Value::list(items),
         Err(e) => Value::list(vec![Value::from(e.0)]),
     })
