@@ -560,22 +560,28 @@ fn leaves(ctx: &Ctx<'_>, e: &ValidationError<'_>, inst: &str) -> Vec<Failure> {
         }
         ValidationErrorKind::Not { .. } => one("'not' failed".into()),
         ValidationErrorKind::FalseSchema => one("false schema".into()),
-        ValidationErrorKind::UnevaluatedProperties { unexpected }
-        | ValidationErrorKind::UnevaluatedItems { unexpected } => unexpected
+        ValidationErrorKind::UnevaluatedProperties { unexpected } => unexpected
             .iter()
             .map(|u| Failure::leaf(&format!("{inst}/{}", escape(u)), "false schema".into()))
             .collect(),
+        // The validator names the items' values; unevaluated items are the trailing ones.
+        ValidationErrorKind::UnevaluatedItems { unexpected } => {
+            let len = value.as_array().map_or(0, Vec::len);
+            (len.saturating_sub(unexpected.len())..len)
+                .map(|i| Failure::leaf(&format!("{inst}/{i}"), "false schema".into()))
+                .collect()
+        }
         ValidationErrorKind::AnyOf { context } => {
             vec![Failure::node(
                 inst,
                 "'anyOf' failed",
-                branches(ctx, e, context),
+                branches(ctx, e, inst, context),
             )]
         }
         ValidationErrorKind::OneOfNotValid { context } => vec![Failure::node(
             inst,
             "'oneOf' failed, none matched",
-            branches(ctx, e, context),
+            branches(ctx, e, inst, context),
         )],
         ValidationErrorKind::OneOfMultipleValid { context } => {
             let ok: Vec<usize> = context
@@ -622,10 +628,10 @@ fn leaves(ctx: &Ctx<'_>, e: &ValidationError<'_>, inst: &str) -> Vec<Failure> {
 fn branches(
     ctx: &Ctx<'_>,
     e: &ValidationError<'_>,
+    inst: &str,
     context: &[Vec<ValidationError<'_>>],
 ) -> Vec<Failure> {
     let base = e.evaluation_path().as_str();
-    let inst = e.instance_path().as_str();
     context
         .iter()
         .enumerate()
@@ -645,6 +651,17 @@ fn contains_causes(ctx: &Ctx<'_>, e: &ValidationError<'_>, inst: &str) -> Vec<Fa
     let Some(sub) = ctx.schema.pointer(e.schema_path().as_str()) else {
         return Vec::new();
     };
+    // Compiled on its own, with the root's definitions and dialect so that its `$ref`s to
+    // them resolve (other references leave the node without causes).
+    let mut sub = sub.clone();
+    if let (J::Object(s), J::Object(root)) = (&mut sub, ctx.schema) {
+        for key in ["$defs", "definitions", "$schema"] {
+            if let (false, Some(v)) = (s.contains_key(key), root.get(key)) {
+                s.insert(key.to_string(), v.clone());
+            }
+        }
+    }
+    let sub = &sub;
     let Ok(v) = jsonschema::validator_for(sub) else {
         return Vec::new();
     };
