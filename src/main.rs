@@ -1,5 +1,5 @@
-// The C `main` instead of Rust's (see `main` below).
-#![no_main]
+// The C `main` instead of Rust's (see `main` below); the test harness keeps its own.
+#![cfg_attr(not(test), no_main)]
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
@@ -61,6 +61,7 @@ static ALLOC: Alloc = Alloc;
 /// of a ~1.8 ms small-chart run, for a thread whose stack the commands hardly use (they run on
 /// a mapped stack, see `stack.rs`). Arguments still come through `std::env` (glibc hands them
 /// to the standard library at load time); what of that start-up the CLI relies on is done here.
+#[cfg(not(test))]
 #[unsafe(no_mangle)]
 pub extern "C" fn main(
     _argc: std::ffi::c_int,
