@@ -295,8 +295,16 @@ impl Object for KubeVersion {
             _ => return None,
         })))
     }
+    /// The struct's fields in declaration order (`Version`, `normalizedVersion`, `Major`,
+    /// `Minor`): what a function argument sees, `String` having a pointer receiver.
     fn print(&self) -> String {
-        self.normalized.clone()
+        format!(
+            "{{{} {} {} {}}}",
+            self.version, self.normalized, self.major, self.minor
+        )
+    }
+    fn action_text(&self) -> Option<String> {
+        Some(self.normalized.clone())
     }
     fn to_plain(&self) -> Value {
         let mut m = BTreeMap::new();

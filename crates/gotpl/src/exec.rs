@@ -144,11 +144,23 @@ fn param_name(p: Param) -> &'static str {
     }
 }
 
+/// `v` as a function's argument or result sees it: a copy, without the methods of its
+/// pointer type (see `Object::action_text`).
+fn copy_out(v: &Value) -> Value {
+    match v {
+        Value::Object(o) if o.action_text().is_some() => {
+            Value::Object(std::rc::Rc::new(crate::value::Copied(o.clone())))
+        }
+        other => other.clone(),
+    }
+}
+
 /// What `{{ v }}` prints: Go's fmt of the value, `<no value>` for nil.
 pub fn print_value(v: &Value, out: &mut String) {
     match v {
         Value::Nil => out.push_str("<no value>"),
         Value::Str(s) => out.push_str(s),
+        Value::Object(o) if let Some(t) = o.action_text() => out.push_str(&t),
         other => out.push_str(&crate::fmt::format_value(other)),
     }
 }
@@ -876,6 +888,17 @@ impl<'t, 's> Exec<'t, 's> {
         } else {
             &big
         };
+        // Arguments are copies: see `Object::action_text`.
+        let copied: Vec<Value>;
+        let argv = if argv
+            .iter()
+            .any(|v| matches!(v, Value::Object(o) if o.action_text().is_some()))
+        {
+            copied = argv.iter().map(copy_out).collect();
+            &copied[..]
+        } else {
+            argv
+        };
         match (def.call)(self, argv) {
             Ok(v) if result_too_big(&v, self.sh.opts.max_output) => {
                 self.cur = call_node;
@@ -884,7 +907,7 @@ impl<'t, 's> Exec<'t, 's> {
                     self.sh.opts.max_output
                 )))
             }
-            Ok(v) => Ok(v),
+            Ok(v) => Ok(copy_out(&v)),
             Err(e) => {
                 self.cur = call_node;
                 Err(self.err(format!("error calling {name}: {e}")))

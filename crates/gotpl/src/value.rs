@@ -189,6 +189,13 @@ pub trait Object {
     }
     /// Go's `%v` rendering of the object.
     fn print(&self) -> String;
+    /// What `{{ x }}` prints when that differs from [`Object::print`]: a struct whose
+    /// `String` method has a pointer receiver (helm's `KubeVersion`) is printed with it when
+    /// the template reaches it as a field (addressable), but as a plain struct once copied
+    /// into a function's argument. Default: `None`, print.
+    fn action_text(&self) -> Option<String> {
+        None
+    }
     /// The value encoders (`toYaml`, `toJson`) and `range` see: Go would marshal the underlying
     /// type. Default: nil.
     fn to_plain(&self) -> Value {
@@ -203,6 +210,37 @@ pub trait Object {
     /// (helm's `.Files`, `APIVersions`) are false when empty. Default: true.
     fn truthy(&self) -> bool {
         true
+    }
+}
+
+/// An object copied out of its field (a function's argument or result): it no longer has
+/// the methods of its pointer type, so `{{ x }}` prints it as [`Object::print`] does.
+pub struct Copied(pub Rc<dyn Object>);
+
+impl Object for Copied {
+    fn type_name(&self) -> &str {
+        self.0.type_name()
+    }
+    fn field(&self, name: &str) -> Option<Result<Value, String>> {
+        self.0.field(name)
+    }
+    fn call(&self, method: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        self.0.call(method, args)
+    }
+    fn method_params(&self, method: &str) -> Option<&'static [crate::func::Param]> {
+        self.0.method_params(method)
+    }
+    fn print(&self) -> String {
+        self.0.print()
+    }
+    fn to_plain(&self) -> Value {
+        self.0.to_plain()
+    }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        self.0.json_fields()
+    }
+    fn truthy(&self) -> bool {
+        self.0.truthy()
     }
 }
 
