@@ -1119,6 +1119,18 @@ pub(crate) mod prime {
         }
     }
 
+    /// a += b for little-endian limbs (mod 2^(64L)); true when a carry leaves the top limb.
+    fn add_assign<const L: usize>(a: &mut [u64; L], b: &[u64; L]) -> bool {
+        let mut carry = false;
+        for (x, &y) in a.iter_mut().zip(b) {
+            let (s, c1) = x.overflowing_add(y);
+            let (s, c2) = s.overflowing_add(u64::from(carry));
+            *x = s;
+            carry = c1 || c2;
+        }
+        carry
+    }
+
     /// Montgomery arithmetic modulo an odd `m` whose top bit is set (R = 2^(64L)).
     struct Mont<const L: usize> {
         m: [u64; L],
@@ -1391,14 +1403,8 @@ pub(crate) mod prime {
 
         /// a + b mod m, for a, b < m.
         pub(crate) fn add(&self, a: &[u64; L], b: &[u64; L]) -> [u64; L] {
-            let mut r = [0u64; L];
-            let mut carry = false;
-            for i in 0..L {
-                let (s, c1) = a[i].overflowing_add(b[i]);
-                let (s, c2) = s.overflowing_add(u64::from(carry));
-                r[i] = s;
-                carry = c1 || c2;
-            }
+            let mut r = *a;
+            let carry = add_assign(&mut r, b);
             // Below 2m: one subtraction (mod 2^(64L), which also absorbs the carry).
             if carry || !lt(&r, &self.mont.m) {
                 sub_assign(&mut r, &self.mont.m);
@@ -1412,13 +1418,7 @@ pub(crate) mod prime {
             sub_assign(&mut r, b);
             if lt(a, b) {
                 // Wrapped below zero: adding m wraps back (mod 2^(64L)).
-                let mut carry = false;
-                for (x, &m) in r.iter_mut().zip(&self.mont.m) {
-                    let (s, c1) = x.overflowing_add(m);
-                    let (s, c2) = s.overflowing_add(u64::from(carry));
-                    *x = s;
-                    carry = c1 || c2;
-                }
+                add_assign(&mut r, &self.mont.m);
             }
             r
         }
