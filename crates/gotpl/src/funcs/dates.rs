@@ -895,6 +895,34 @@ impl Object for TimeObject {
                 t.total_nanos() + i128::from(*d),
                 t,
             ))),
+            ("AddDate", [y, m, d]) => match (int_arg(y), int_arg(m), int_arg(d)) {
+                (Some(y), Some(m), Some(d)) => Ok(time_value(add_date(t, y, m, d))),
+                _ => Err("wrong arguments for method AddDate".into()),
+            },
+            ("Sub", [u]) => match as_time(u) {
+                Some(u) => {
+                    let d = t.total_nanos() - u.total_nanos();
+                    Ok(duration_value(
+                        d.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64,
+                    ))
+                }
+                None => Err("wrong arguments for method Sub".into()),
+            },
+            ("Before" | "After" | "Equal", [u]) => match as_time(u) {
+                Some(u) => {
+                    let (a, b) = (t.total_nanos(), u.total_nanos());
+                    Ok(Value::Bool(match method {
+                        "Before" => a < b,
+                        "After" => a > b,
+                        _ => a == b,
+                    }))
+                }
+                None => Err(format!("wrong arguments for method {method}")),
+            },
+            ("Truncate" | "Round", [d]) => match duration_arg(d) {
+                Some(d) => Ok(time_value(round_to(t, d, method == "Round"))),
+                None => Err(format!("wrong arguments for method {method}")),
+            },
             ("In", _) => Err("time.Location values are not supported".into()),
             (m, []) => return self.field(m),
             (m, _) => Err(format!("wrong arguments for method {m}")),
@@ -907,6 +935,99 @@ impl Object for TimeObject {
     fn to_plain(&self) -> Value {
         // encoding/json uses MarshalJSON: RFC 3339 with nanoseconds.
         Value::str(format(&self.0, "2006-01-02T15:04:05.999999999Z07:00"))
+    }
+}
+
+/// A Go int argument of a method (template integer literals and int results).
+fn int_arg(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) | Value::Int64(i) => Some(*i),
+        _ => None,
+    }
+}
+
+/// A `time.Duration` argument: an integer (nanoseconds) or a duration value.
+fn duration_arg(v: &Value) -> Option<i64> {
+    match v {
+        Value::Object(o) if o.type_name() == "time.Duration" => match o.to_plain() {
+            Value::Int64(n) => Some(n),
+            _ => None,
+        },
+        other => int_arg(other),
+    }
+}
+
+/// Go's `Time.AddDate`: the civil date moved by whole years, months and days, normalized
+/// (Jan 31 + 1 month is Mar 2 or 3), time of day and zone offset kept.
+fn add_date(t: &GoTime, years: i64, months: i64, days: i64) -> GoTime {
+    let c = t.civil();
+    let m0 = i64::from(c.month) - 1 + months;
+    let year = c
+        .year
+        .saturating_add(years)
+        .saturating_add(m0.div_euclid(12));
+    let month = (m0.rem_euclid(12) + 1) as u32;
+    let day = days_from_civil(year, month, 1)
+        .saturating_add(i64::from(c.day) - 1)
+        .saturating_add(days);
+    let local = day.saturating_mul(86_400)
+        + i64::from(c.hour) * 3600
+        + i64::from(c.min) * 60
+        + i64::from(c.sec);
+    GoTime {
+        secs: local.saturating_sub(i64::from(t.offset)),
+        nanos: t.nanos,
+        offset: t.offset,
+        zone: t.zone.clone(),
+    }
+}
+
+/// Go's `Time.Truncate`/`Round`: to a multiple of `d` counted from the zero time (year 1);
+/// halves round up; `d` ≤ 0 leaves the time as it is.
+fn round_to(t: &GoTime, d: i64, round: bool) -> GoTime {
+    if d <= 0 {
+        return GoTime::from_nanos(t.total_nanos(), t);
+    }
+    let d = i128::from(d);
+    let since_zero = t.total_nanos() - i128::from(ZERO_SECS) * NANOS_PER_SEC;
+    let r = since_zero.rem_euclid(d);
+    let down = t.total_nanos() - r;
+    let n = if round && r + r >= d { down + d } else { down };
+    GoTime::from_nanos(n, t)
+}
+
+/// A Go `time.Duration` (nanoseconds), as `Time.Sub` returns.
+pub struct DurationObject(pub i64);
+
+pub fn duration_value(n: i64) -> Value {
+    Value::Object(Rc::new(DurationObject(n)))
+}
+
+impl Object for DurationObject {
+    fn type_name(&self) -> &str {
+        "time.Duration"
+    }
+    fn field(&self, name: &str) -> Option<Result<Value, String>> {
+        let n = self.0;
+        // Go splits whole and fractional parts to keep the float exact where it can.
+        let per = |unit: i64| (n / unit) as f64 + (n % unit) as f64 / unit as f64;
+        Some(Ok(match name {
+            "Hours" => Value::Float(per(3_600_000_000_000)),
+            "Minutes" => Value::Float(per(60_000_000_000)),
+            "Seconds" => Value::Float(per(1_000_000_000)),
+            "Milliseconds" => Value::Int64(n / 1_000_000),
+            "Microseconds" => Value::Int64(n / 1_000),
+            "Nanoseconds" => Value::Int64(n),
+            "String" => Value::str(duration_string(i128::from(n))),
+            "Abs" => duration_value(if n == i64::MIN { i64::MAX } else { n.abs() }),
+            _ => return None,
+        }))
+    }
+    fn print(&self) -> String {
+        duration_string(i128::from(self.0))
+    }
+    fn to_plain(&self) -> Value {
+        Value::Int64(self.0)
     }
 }
 
