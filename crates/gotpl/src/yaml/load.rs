@@ -1127,23 +1127,24 @@ fn load_docs_once(
 
 /// Go's `%#v` of a decoded YAML value (for sigs.k8s.io/yaml's "unsupported map key" message).
 fn go_sharp_v(v: &Value) -> String {
+    // An element of a Go container is an interface: a nil one prints with its type.
+    let elem = |x: &Value| match x {
+        Value::Nil => "interface {}(nil)".to_string(),
+        x => go_sharp_v(x),
+    };
     match v {
         Value::Nil => "<nil>".into(),
         Value::Str(s) => go_quote(s),
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{}", *f as i64),
         Value::List(l) => format!(
             "[]interface {{}}{{{}}}",
-            l.items
-                .iter()
-                .map(go_sharp_v)
-                .collect::<Vec<_>>()
-                .join(", ")
+            l.items.iter().map(elem).collect::<Vec<_>>().join(", ")
         ),
         Value::Map(m) => format!(
             "map[interface {{}}]interface {{}}{{{}}}",
             m.borrow()
                 .iter()
-                .map(|(k, x)| format!("{}:{}", go_quote(k), go_sharp_v(x)))
+                .map(|(k, x)| format!("{}:{}", go_quote(k), elem(x)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -1391,7 +1392,13 @@ fn libyaml_message(info: &str) -> (String, bool) {
             return (msg.to_string(), *parser);
         }
     }
-    (info.to_string(), false)
+    // go-yaml prints libyaml's problem without its context ("while scanning a block
+    // scalar, "), and keeps libyaml's spelling of "hexdecimal".
+    let problem = match info.strip_prefix("while ").and_then(|r| r.split_once(", ")) {
+        Some((_, problem)) => problem,
+        None => info,
+    };
+    (problem.replace("hexadecimal", "hexdecimal"), false)
 }
 
 /// helm v4's values loading (`LoadValues`): the stream is split into documents at `---` lines
@@ -1568,6 +1575,22 @@ mod tests {
         assert_eq!(
             e.full_message(),
             "error converting YAML to JSON: yaml: unknown anchor 'nope' referenced"
+        ); // A map as a key (an unquoted `{{ x }}` from values); nil elements print typed.
+        let e = load("- port: {{ .x }}\n").unwrap_err();
+        assert_eq!(
+            e.full_message(),
+            "error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{\".x\":interface {}(nil)}"
+        );
+        // go-yaml prints libyaml's problem without its context, in libyaml's spelling.
+        let e = load("a: |x\n").unwrap_err();
+        assert_eq!(
+            e.full_message(),
+            "error converting YAML to JSON: yaml: did not find expected comment or line break"
+        );
+        let e = load("a: \"\\xZZ\"\n").unwrap_err();
+        assert_eq!(
+            e.full_message(),
+            "error converting YAML to JSON: yaml: did not find expected hexdecimal number"
         );
     }
 
