@@ -993,6 +993,24 @@ fn load_docs_once(
             }
             Event::Scalar(text, style, anchor, tag) => {
                 b.count_node(1, false)?;
+                // An empty implicit key (`: v`, `- : v`, `{: v}`): saphyr reads a null key,
+                // libyaml's parser wants a key (a node in flow) before the `:`.
+                if text.is_empty()
+                    && style == ScalarStyle::Plain
+                    && anchor == 0
+                    && tag.is_none()
+                    && matches!(b.stack.last(), Some(Frame::Map { key: None, .. }))
+                    && cursor.char_at(src, span.start.index()) == Some(':')
+                    && !src[..cursor.bi].trim_end().ends_with('?')
+                {
+                    let want = if flow.last().copied().unwrap_or(0) != 0 {
+                        "did not find expected node content"
+                    } else {
+                        "did not find expected key"
+                    };
+                    let e = ScanError::new(span.start, want.to_string());
+                    return Err(LoadFail::Error(scan_error(src, &e)));
+                }
                 // saphyr accepts the JSON-style `\/` escape; libyaml doesn't.
                 if style == ScalarStyle::DoubleQuoted && text.contains('/') {
                     let raw = cursor.slice(src, span.start.index(), span.end.index());
@@ -1581,6 +1599,22 @@ mod tests {
             e.full_message(),
             "error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{\".x\":interface {}(nil)}"
         );
+        // An empty implicit key is a syntax error (an explicit `? ` one is a null key).
+        let msg = |src: &str| load(src).unwrap_err().full_message();
+        let conv = "error converting YAML to JSON: ";
+        assert_eq!(
+            msg("a: 1\n: v\n"),
+            format!("{conv}yaml: line 1: did not find expected key")
+        );
+        assert_eq!(
+            msg("- : v\n"),
+            format!("{conv}yaml: did not find expected key")
+        );
+        assert_eq!(
+            msg("a: {x: 1, : 2}\n"),
+            format!("{conv}yaml: did not find expected node content")
+        );
+        assert!(msg("? \n: v\n").contains("unsupported map key of type: %!s(<nil>)"));
         // go-yaml prints libyaml's problem without its context, in libyaml's spelling.
         let e = load("a: |x\n").unwrap_err();
         assert_eq!(
