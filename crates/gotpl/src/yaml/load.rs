@@ -740,13 +740,14 @@ pub(super) fn load_docs_full(
     spans: bool,
     first_only: bool,
 ) -> Result<Vec<(Value, Spans)>, YamlError> {
-    // libyaml accepts a tab as the separator after a mapping colon (`key:\tvalue`); saphyr
-    // doesn't. Swapping that tab for a space keeps every position and the meaning, so retry.
+    // libyaml accepts a tab as the separator after a mapping colon (`key:\tvalue`) and as a
+    // quoted scalar's continuation-line indent; saphyr doesn't. Swapping that tab for a space
+    // keeps every position and the meaning (folding strips leading blanks), so retry.
     let mut patched: Option<String> = None;
     for _ in 0..1000 {
         let text = patched.as_deref().unwrap_or(src);
         match load_docs_once(text, spans, first_only) {
-            Err(LoadFail::TabAfterColon(at)) => {
+            Err(LoadFail::TabAsSpace(at)) => {
                 let mut t = text.to_string();
                 t.replace_range(at..at + 1, " ");
                 patched = Some(t);
@@ -780,8 +781,9 @@ pub(super) fn load_docs_full(
 }
 
 enum LoadFail {
-    /// Byte offset of a tab right after a `:` that saphyr refused.
-    TabAfterColon(usize),
+    /// Byte offset of a tab that saphyr refused where libyaml reads a blank: right after a
+    /// `:`, or leading a quoted scalar's continuation line.
+    TabAsSpace(usize),
     /// A line (1-based) inside a flow collection that saphyr finds under-indented.
     FlowIndent(usize),
     /// A quoted scalar (its 1-based line, 0-based column) whose continuation lines saphyr
@@ -863,6 +865,15 @@ fn tab_after_colon(src: &str, e: &ScanError) -> Option<usize> {
     Some(byte + rel)
 }
 
+/// The byte offset of the tab saphyr refuses as a quoted scalar's continuation indent.
+fn quoted_indent_tab(src: &str, e: &ScanError) -> Option<usize> {
+    if e.info() != "tab cannot be used as indentation" {
+        return None;
+    }
+    let (byte, c) = src.char_indices().nth(e.marker().index())?;
+    (c == '\t').then_some(byte)
+}
+
 fn load_docs_once(
     src: &str,
     spans: bool,
@@ -899,8 +910,8 @@ fn load_docs_once(
                     let m = e.marker();
                     return Err(LoadFail::QuotedIndent(m.line(), m.col()));
                 }
-                if let Some(at) = tab_after_colon(src, &e) {
-                    return Err(LoadFail::TabAfterColon(at));
+                if let Some(at) = tab_after_colon(src, &e).or_else(|| quoted_indent_tab(src, &e)) {
+                    return Err(LoadFail::TabAsSpace(at));
                 }
                 // A `key: value` line inside an unclosed flow collection: libyaml reports the
                 // missing separator.
@@ -1598,6 +1609,12 @@ mod tests {
         assert_eq!(
             e.full_message(),
             "error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{\".x\":interface {}(nil)}"
+        );
+        // A tab leading a quoted scalar's continuation line is a blank to libyaml.
+        let v = load("x:\n  a: \"one\n\t two\n\n\tthree\"\n  b: 'p\n\tq'\n").unwrap();
+        assert_eq!(
+            crate::json::to_json(&v).unwrap(),
+            r#"{"x":{"a":"one two\nthree","b":"p q"}}"#
         );
         // An empty implicit key is a syntax error (an explicit `? ` one is a null key).
         let msg = |src: &str| load(src).unwrap_err().full_message();
