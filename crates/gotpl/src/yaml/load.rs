@@ -898,6 +898,7 @@ fn load_docs_once(
     // Whether each open collection is a flow one (`[`/`{`), to recognise flow indentation errors.
     let mut flow: Vec<u8> = Vec::new();
     let mut cursor = CharCursor::default();
+    let mut tabs = TabLines::new(src);
     while let Some(ev) = parser.next_event() {
         let (ev, span) = match ev {
             Ok(x) => x,
@@ -950,9 +951,14 @@ fn load_docs_once(
                     Some('{') => b'{',
                     _ => 0,
                 });
+                tabs.flow_starts.push(span.start.line());
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                flow.pop();
+                if let (Some(f), Some(from)) = (flow.pop(), tabs.flow_starts.pop()) {
+                    if f != 0 {
+                        tabs.covered.push((from, span.end.line()));
+                    }
+                }
             }
             _ => {}
         }
@@ -962,12 +968,17 @@ fn load_docs_once(
             Event::StreamStart | Event::Nothing => {}
             Event::StreamEnd => break,
             Event::DocumentStart(_) => {
+                tabs.start_document(start.line);
                 root = None;
                 b.anchors.clear();
                 b.decode_count = 0;
                 b.alias_count = 0;
             }
             Event::DocumentEnd => {
+                // A scanner error in go-yaml: before any of this document's decode errors.
+                if let Some(e) = tabs.check(src, end.line) {
+                    return Err(LoadFail::Error(e));
+                }
                 if let Some(e) = b
                     .decode_err
                     .take()
@@ -1061,6 +1072,24 @@ fn load_docs_once(
                     end,
                     children: Children::None,
                 };
+                if tabs.active {
+                    let in_flow = flow.last().is_some_and(|f| *f != 0);
+                    let indent = match b.stack.last() {
+                        Some(Frame::Map { start, .. } | Frame::Seq { start, .. }) => {
+                            Some(start.col)
+                        }
+                        None => None,
+                    };
+                    let _ = cursor.char_at(src, span.end.index());
+                    let line_rest = src[cursor.bi..].split('\n').next().unwrap_or("");
+                    tabs.scalar(
+                        start.line,
+                        end.line,
+                        (style == ScalarStyle::Plain && !in_flow && line_rest.trim().is_empty())
+                            .then_some(indent)
+                            .flatten(),
+                    );
+                }
                 let key_info = Some((resolved, text.to_string()));
                 if let Some(r) = b.push((v, node, 1), anchor, key_info)? {
                     root = Some(r);
@@ -1254,6 +1283,115 @@ impl CharCursor {
             self.ci += 1;
         }
         src[self.bi..].chars().next()
+    }
+}
+
+/// go-yaml's scanner refuses some tabs saphyr lets through: in block context a line of
+/// blanks (or a comment line) whose leading blanks hold a tab is an error. After a plain
+/// scalar that ends its line, libyaml's plain-scalar scanner reads the following blank lines
+/// and refuses a tab left of the scalar's indentation ("found a tab character that violates
+/// indentation"); anywhere else its token scanner stops at the tab ("found character that
+/// cannot start any token"). Lines inside flow collections, quoted and block scalars are left
+/// alone, as is everything when no line starts its blanks with a tab (the usual case).
+struct TabLines {
+    active: bool,
+    doc_start: usize,
+    /// (last line, indentation) of block plain scalars that end their line.
+    plain_ends: Vec<(usize, usize)>,
+    /// Line ranges (1-based, inclusive) of multi-line tokens and flow collections.
+    covered: Vec<(usize, usize)>,
+    flow_starts: Vec<usize>,
+}
+
+impl TabLines {
+    fn new(src: &str) -> TabLines {
+        let active =
+            src.as_bytes().contains(&b'\t') && src.lines().any(|l| Self::tab_column(l).is_some());
+        TabLines {
+            active,
+            doc_start: 1,
+            plain_ends: Vec::new(),
+            covered: Vec::new(),
+            flow_starts: Vec::new(),
+        }
+    }
+
+    /// The column of the first tab in a blank or comment line's leading blanks.
+    fn tab_column(line: &str) -> Option<usize> {
+        let lead = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let rest = line[lead..].trim_end_matches('\r');
+        if !(rest.is_empty() || rest.starts_with('#')) {
+            return None;
+        }
+        line[..lead].find('\t')
+    }
+
+    fn start_document(&mut self, line: usize) {
+        self.doc_start = line;
+        self.plain_ends.clear();
+        self.covered.clear();
+    }
+
+    /// A scalar from `first` to `last` (lines); `plain_indent` for a block plain scalar
+    /// that ends its line.
+    fn scalar(&mut self, first: usize, last: usize, plain_indent: Option<usize>) {
+        if !self.active {
+            return;
+        }
+        match plain_indent {
+            Some(indent) => {
+                self.plain_ends.push((last, indent));
+                if last > first {
+                    self.covered.push((first, last - 1));
+                }
+            }
+            None if last > first => self.covered.push((first, last)),
+            None => {}
+        }
+    }
+
+    /// The first refused tab line of the document that ends on line `end`.
+    fn check(&self, src: &str, end: usize) -> Option<YamlError> {
+        if !self.active {
+            return None;
+        }
+        let covered = |l: usize| self.covered.iter().any(|&(a, b)| a <= l && l <= b);
+        // The nearest line above with anything but blanks on it.
+        let mut prev: Option<usize> = None;
+        for (i, line) in src.lines().enumerate() {
+            let n = i + 1;
+            if n > end {
+                break;
+            }
+            if n < self.doc_start {
+                continue;
+            }
+            let blank = line.trim_matches([' ', '\t', '\r']).is_empty();
+            if let (Some(col), Some(p)) = (Self::tab_column(line), prev) {
+                if !covered(n) && !covered(p) {
+                    let after_plain = self.plain_ends.iter().find(|(l, _)| *l == p);
+                    let msg = match after_plain {
+                        Some(&(_, indent)) if col < indent => {
+                            Some("found a tab character that violates indentation")
+                        }
+                        Some(_) => None,
+                        None => Some("found character that cannot start any token"),
+                    };
+                    if let Some(msg) = msg {
+                        let message = if n == 1 {
+                            format!("yaml: {msg}")
+                        } else {
+                            format!("yaml: line {n}: {msg}")
+                        };
+                        return Some(err_at(n, col + 1, message));
+                    }
+                }
+            }
+            if !blank {
+                prev = Some(n);
+            }
+        }
+        None
     }
 }
 
@@ -1632,6 +1770,22 @@ mod tests {
             format!("{conv}yaml: did not find expected node content")
         );
         assert!(msg("? \n: v\n").contains("unsupported map key of type: %!s(<nil>)"));
+        // Tabs in blank lines, as go-yaml's scanner sees them (each verified with helm).
+        assert_eq!(
+            msg("a: 1\n\t\nb: 2\n"),
+            format!("{conv}yaml: line 2: found a tab character that violates indentation")
+        );
+        assert!(load("a: 1\n  \t\nb: 2\n").is_ok());
+        assert_eq!(
+            msg("a: 1 # c\n\t\nb: 2\n"),
+            format!("{conv}yaml: line 2: found character that cannot start any token")
+        );
+        assert_eq!(
+            msg("a:\n\t\nb: 1\n"),
+            format!("{conv}yaml: line 2: found character that cannot start any token")
+        );
+        assert!(load("a: [1,\n\t\n 2]\n").is_ok());
+        assert!(load("a: \"x\n\t\n y\"\n").is_ok());
         // go-yaml prints libyaml's problem without its context, in libyaml's spelling.
         let e = load("a: |x\n").unwrap_err();
         assert_eq!(
