@@ -740,6 +740,23 @@ pub(super) fn load_docs_full(
     spans: bool,
     first_only: bool,
 ) -> Result<Vec<(Value, Spans)>, YamlError> {
+    // libyaml reads a byte order mark past the start of the stream as an ordinary character;
+    // saphyr refuses it. It stands in as a noncharacter (same length, same positions) and is
+    // put back in the result.
+    if src.char_indices().any(|(i, c)| c == BOM && i > 0) && !src.contains(BOM_STAND_IN) {
+        let (first, rest) = src.split_at(src.chars().next().map_or(0, char::len_utf8));
+        let text = format!("{first}{}", rest.replace(BOM, &BOM_STAND_IN.to_string()));
+        return match load_docs_full(&text, spans, first_only) {
+            Ok(docs) => Ok(docs
+                .into_iter()
+                .map(|(v, sp)| (restore_bom(&v), sp))
+                .collect()),
+            Err(mut e) => {
+                e.message = e.message.replace(BOM_STAND_IN, &BOM.to_string());
+                Err(e)
+            }
+        };
+    }
     // libyaml accepts a tab as the separator after a mapping colon (`key:\tvalue`) and as a
     // quoted scalar's continuation-line indent; saphyr doesn't. Swapping that tab for a space
     // keeps every position and the meaning (folding strips leading blanks), so retry.
@@ -778,6 +795,25 @@ pub(super) fn load_docs_full(
         0,
         "yaml: too many tab separators or flow indentation fixes".into(),
     ))
+}
+
+const BOM: char = '\u{feff}';
+const BOM_STAND_IN: char = '\u{fdd0}';
+
+/// `v` with the stand-in of a byte order mark turned back into one, in strings and keys.
+fn restore_bom(v: &Value) -> Value {
+    let fix = |t: &str| t.replace(BOM_STAND_IN, &BOM.to_string());
+    match v {
+        Value::Str(t) if t.contains(BOM_STAND_IN) => Value::str(fix(t)),
+        Value::List(l) => Value::typed_list(l.elem, l.items.iter().map(restore_bom).collect()),
+        Value::Map(m) => Value::map(
+            m.borrow()
+                .iter()
+                .map(|(k, x)| (fix(k), restore_bom(x)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 enum LoadFail {
@@ -1747,6 +1783,12 @@ mod tests {
         assert_eq!(
             e.full_message(),
             "error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{\".x\":interface {}(nil)}"
+        );
+        // A byte order mark inside the text is an ordinary character to libyaml.
+        let v = load("a: \u{feff}x\n\u{feff}b: |\n  \u{feff}{}\n").unwrap();
+        assert_eq!(
+            crate::json::to_json(&v).unwrap(),
+            "{\"a\":\"\u{feff}x\",\"\u{feff}b\":\"\u{feff}{}\\n\"}"
         );
         // A tab leading a quoted scalar's continuation line is a blank to libyaml.
         let v = load("x:\n  a: \"one\n\t two\n\n\tthree\"\n  b: 'p\n\tq'\n").unwrap();
