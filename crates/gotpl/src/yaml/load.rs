@@ -716,12 +716,26 @@ fn load_docs_with(
     }
     if first_only && try_fast {
         match super::fast::fast_load(src, spans) {
+            Some(Ok(_)) if has_control_character(src) => {
+                return Err(err_at(
+                    0,
+                    0,
+                    "yaml: control characters are not allowed".into(),
+                ));
+            }
             Some(Ok((v, root))) => return Ok(vec![(v, Spans { root })]),
             Some(Err(e)) => return Err(e),
             None => {}
         }
     }
     let full = load_docs_full(src, spans, first_only);
+    if full.is_ok() && has_control_character(src) {
+        return Err(err_at(
+            0,
+            0,
+            "yaml: control characters are not allowed".into(),
+        ));
+    }
     if let Err(e) = &full {
         // saphyr caps flow nesting at 255 levels, go-yaml at 10000: a document within the
         // fast path's reach gets helm's answer from it.
@@ -795,6 +809,21 @@ pub(super) fn load_docs_full(
         0,
         "yaml: too many tab separators or flow indentation fixes".into(),
     ))
+}
+
+/// Whether go-yaml's reader refuses a character of `src`: it allows tab, line feed, carriage
+/// return, printable ASCII, NEL, U+00A0–U+D7FF, U+E000–U+FFFD and U+10000 on. (The reader
+/// error stops a load that saphyr let through; one that failed keeps saphyr's error.)
+fn has_control_character(src: &str) -> bool {
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f;
+    if !src.bytes().any(|b| suspect(b) || b == 0xc2 || b == 0xef) {
+        return false;
+    }
+    src.chars().any(|c| {
+        !matches!(c,
+            '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
+            | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+    })
 }
 
 const BOM: char = '\u{feff}';
@@ -1784,6 +1813,20 @@ mod tests {
             e.full_message(),
             "error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{\".x\":interface {}(nil)}"
         );
+        // go-yaml's reader refuses control characters anywhere, even quoted or in comments.
+        for src in [
+            "a: \"x\u{1}y\"\n",
+            "a: 1 # c\u{7f}\n",
+            "a: |\n  x\u{90}y\n",
+            "a: x\u{fffe}\n",
+        ] {
+            assert_eq!(
+                load(src).unwrap_err().full_message(),
+                "error converting YAML to JSON: yaml: control characters are not allowed",
+                "{src:?}"
+            );
+        }
+        assert!(load("a: \"\\x01\"\n").is_ok());
         // A byte order mark inside the text is an ordinary character to libyaml.
         let v = load("a: \u{feff}x\n\u{feff}b: |\n  \u{feff}{}\n").unwrap();
         assert_eq!(
