@@ -1033,7 +1033,13 @@ fn load_docs_once(
             Event::StreamStart | Event::Nothing => {}
             Event::StreamEnd => break,
             Event::DocumentStart(_) => {
-                tabs.start_document(start.line);
+                if tabs.active {
+                    let _ = cursor.char_at(src, span.start.index());
+                    tabs.start_document(
+                        start.line,
+                        src[..cursor.bi].rfind('\n').map_or(0, |i| i + 1),
+                    );
+                }
                 root = None;
                 b.anchors.clear();
                 b.decode_count = 0;
@@ -1361,6 +1367,8 @@ impl CharCursor {
 struct TabLines {
     active: bool,
     doc_start: usize,
+    /// Byte offset of the document's first line.
+    doc_byte: usize,
     /// (last line, indentation) of block plain scalars that end their line.
     plain_ends: Vec<(usize, usize)>,
     /// Line ranges (1-based, inclusive) of multi-line tokens and flow collections.
@@ -1375,6 +1383,7 @@ impl TabLines {
         TabLines {
             active,
             doc_start: 1,
+            doc_byte: 0,
             plain_ends: Vec::new(),
             covered: Vec::new(),
             flow_starts: Vec::new(),
@@ -1391,8 +1400,10 @@ impl TabLines {
         line[..lead].find('\t')
     }
 
-    fn start_document(&mut self, line: usize) {
+    /// A document starting on `line`, whose first byte is `byte`.
+    fn start_document(&mut self, line: usize, byte: usize) {
         self.doc_start = line;
+        self.doc_byte = byte;
         self.plain_ends.clear();
         self.covered.clear();
     }
@@ -1423,13 +1434,11 @@ impl TabLines {
         let covered = |l: usize| self.covered.iter().any(|&(a, b)| a <= l && l <= b);
         // The nearest line above with anything but blanks on it.
         let mut prev: Option<usize> = None;
-        for (i, line) in src.lines().enumerate() {
-            let n = i + 1;
+        let from = self.doc_byte.min(src.len());
+        for (i, line) in src[from..].lines().enumerate() {
+            let n = self.doc_start + i;
             if n > end {
                 break;
-            }
-            if n < self.doc_start {
-                continue;
             }
             let blank = line.trim_matches([' ', '\t', '\r']).is_empty();
             if let (Some(col), Some(p)) = (Self::tab_column(line), prev) {
@@ -1870,6 +1879,12 @@ mod tests {
             format!("{conv}yaml: line 2: found character that cannot start any token")
         );
         assert!(load("a: [1,\n\t\n 2]\n").is_ok());
+        // In a later document of a stream, with the stream's line numbers.
+        let e = load_docs_full("a: 1\n---\nb: 2\n\t\nc: 3\n", false, false).unwrap_err();
+        assert_eq!(
+            e.message,
+            "yaml: line 4: found a tab character that violates indentation"
+        );
         assert!(load("a: \"x\n\t\n y\"\n").is_ok());
         // go-yaml prints libyaml's problem without its context, in libyaml's spelling.
         let e = load("a: |x\n").unwrap_err();
