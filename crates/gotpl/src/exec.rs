@@ -146,12 +146,12 @@ fn param_name(p: Param) -> &'static str {
 
 /// `v` as a function's argument or result sees it: a copy, without the methods of its
 /// pointer type (see `Object::action_text`).
-fn copy_out(v: &Value) -> Value {
+fn copy_out(v: Value) -> Value {
     match v {
         Value::Object(o) if o.action_text().is_some() => {
-            Value::Object(std::rc::Rc::new(crate::value::Copied(o.clone())))
+            Value::Object(std::rc::Rc::new(crate::value::Copied(o)))
         }
-        other => other.clone(),
+        other => other,
     }
 }
 
@@ -894,7 +894,7 @@ impl<'t, 's> Exec<'t, 's> {
             .iter()
             .any(|v| matches!(v, Value::Object(o) if o.action_text().is_some()))
         {
-            copied = argv.iter().map(copy_out).collect();
+            copied = argv.iter().cloned().map(copy_out).collect();
             &copied[..]
         } else {
             argv
@@ -907,7 +907,7 @@ impl<'t, 's> Exec<'t, 's> {
                     self.sh.opts.max_output
                 )))
             }
-            Ok(v) => Ok(copy_out(&v)),
+            Ok(v) => Ok(copy_out(v)),
             Err(e) => {
                 self.cur = call_node;
                 Err(self.err(format!("error calling {name}: {e}")))

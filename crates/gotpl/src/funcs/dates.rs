@@ -986,7 +986,7 @@ fn add_date(t: &GoTime, years: i64, months: i64, days: i64) -> GoTime {
 /// halves round up; `d` ≤ 0 leaves the time as it is.
 fn round_to(t: &GoTime, d: i64, round: bool) -> GoTime {
     if d <= 0 {
-        return GoTime::from_nanos(t.total_nanos(), t);
+        return t.clone();
     }
     let d = i128::from(d);
     let since_zero = t.total_nanos() - i128::from(ZERO_SECS) * NANOS_PER_SEC;

@@ -714,28 +714,33 @@ fn load_docs_with(
     if let Some(e) = crate::value::go_yaml_utf8_error(src) {
         return Err(err_at(0, 0, format!("yaml: {e}")));
     }
+    match parse_docs(src, spans, first_only, try_fast) {
+        // go-yaml's reader error, which stops a load saphyr let through; a load that failed
+        // keeps its error.
+        Ok(_) if has_control_character(src) => Err(err_at(
+            0,
+            0,
+            "yaml: control characters are not allowed".into(),
+        )),
+        r => r,
+    }
+}
+
+/// [`load_docs_with`] after the reader's checks: the fast path, else the full loader.
+fn parse_docs(
+    src: &str,
+    spans: bool,
+    first_only: bool,
+    try_fast: bool,
+) -> Result<Vec<(Value, Spans)>, YamlError> {
     if first_only && try_fast {
         match super::fast::fast_load(src, spans) {
-            Some(Ok(_)) if has_control_character(src) => {
-                return Err(err_at(
-                    0,
-                    0,
-                    "yaml: control characters are not allowed".into(),
-                ));
-            }
             Some(Ok((v, root))) => return Ok(vec![(v, Spans { root })]),
             Some(Err(e)) => return Err(e),
             None => {}
         }
     }
     let full = load_docs_full(src, spans, first_only);
-    if full.is_ok() && has_control_character(src) {
-        return Err(err_at(
-            0,
-            0,
-            "yaml: control characters are not allowed".into(),
-        ));
-    }
     if let Err(e) = &full {
         // saphyr caps flow nesting at 255 levels, go-yaml at 10000: a document within the
         // fast path's reach gets helm's answer from it.
@@ -812,8 +817,7 @@ pub(super) fn load_docs_full(
 }
 
 /// Whether go-yaml's reader refuses a character of `src`: it allows tab, line feed, carriage
-/// return, printable ASCII, NEL, U+00A0–U+D7FF, U+E000–U+FFFD and U+10000 on. (The reader
-/// error stops a load that saphyr let through; one that failed keeps saphyr's error.)
+/// return, printable ASCII, NEL, U+00A0–U+D7FF, U+E000–U+FFFD and U+10000 on.
 fn has_control_character(src: &str) -> bool {
     let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f;
     if !src.bytes().any(|b| suspect(b) || b == 0xc2 || b == 0xef) {
@@ -1016,7 +1020,9 @@ fn load_docs_once(
                     Some('{') => b'{',
                     _ => 0,
                 });
-                tabs.flow_starts.push(span.start.line());
+                if tabs.active {
+                    tabs.flow_starts.push(span.start.line());
+                }
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if let (Some(f), Some(from)) = (flow.pop(), tabs.flow_starts.pop()) {
@@ -1816,7 +1822,8 @@ mod tests {
         assert_eq!(
             e.full_message(),
             "error converting YAML to JSON: yaml: unknown anchor 'nope' referenced"
-        ); // A map as a key (an unquoted `{{ x }}` from values); nil elements print typed.
+        );
+        // A map as a key (an unquoted `{{ x }}` from values); nil elements print typed.
         let e = load("- port: {{ .x }}\n").unwrap_err();
         assert_eq!(
             e.full_message(),
