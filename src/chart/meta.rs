@@ -258,13 +258,16 @@ impl Dependency {
         m.insert("Alias".into(), Value::str(&self.alias));
         m.insert("Condition".into(), Value::str(&self.condition));
         m.insert("Enabled".into(), Value::Bool(self.enabled));
-        m.insert(
-            "ImportValues".into(),
-            Value::list(self.import_values.clone()),
-        );
+        // helm v4 hands templates the metadata with string slices as `[]interface {}` but
+        // string maps kept `map[string]string` (the import-values pairs, like Annotations).
+        let import_values = self.import_values.iter().map(|v| match v {
+            Value::Map(pair) => Value::Map(pair.with_type(gotpl::MapType::StrStr)),
+            other => other.clone(),
+        });
+        m.insert("ImportValues".into(), Value::list(import_values.collect()));
         m.insert("Name".into(), Value::str(&self.name));
         m.insert("Repository".into(), Value::str(&self.repository));
-        m.insert("Tags".into(), Value::str_list(&self.tags));
+        m.insert("Tags".into(), str_items(&self.tags));
         m.insert("Version".into(), Value::str(&self.version));
         Value::map(m)
     }
@@ -550,7 +553,7 @@ impl Metadata {
         m.insert("Home".into(), Value::str(&self.home));
         m.insert("Icon".into(), Value::str(&self.icon));
         m.insert("IsRoot".into(), Value::Bool(is_root));
-        m.insert("Keywords".into(), Value::str_list(&self.keywords));
+        m.insert("Keywords".into(), str_items(&self.keywords));
         m.insert("KubeVersion".into(), Value::str(&self.kube_version));
         m.insert(
             "Maintainers".into(),
@@ -568,12 +571,17 @@ impl Metadata {
             ),
         );
         m.insert("Name".into(), Value::str(&self.name));
-        m.insert("Sources".into(), Value::str_list(&self.sources));
+        m.insert("Sources".into(), str_items(&self.sources));
         m.insert("Tags".into(), Value::str(&self.tags));
         m.insert("Type".into(), Value::str(&self.type_text));
         m.insert("Version".into(), Value::str(&self.version));
         Value::map(m)
     }
+}
+
+/// A `[]string` of the metadata as templates see it: `[]interface {}` of strings.
+fn str_items(items: &[String]) -> Value {
+    Value::list(items.iter().map(Value::str).collect())
 }
 
 /// helm v4's chart-version detection on the root Chart.yaml: apiVersion ""/v1/v2 load as
@@ -685,5 +693,42 @@ mod tests {
                  []*v2.Dependency"
             )
         );
+    }
+
+    /// Go types as `typeOf` shows them under helm v4.1.4 (checked on a chart with a
+    /// dependency): string slices `[]interface {}`, string maps `map[string]string`.
+    #[test]
+    fn chart_value_types_are_helms() {
+        let mut m = Metadata::parse(
+            "apiVersion: v2\nname: c\nversion: 0.1.0\nkeywords: [a]\nsources: [s]\n\
+             annotations:\n  x: y\ndependencies:\n  - name: sub\n    version: 0.1.0\n    \
+             tags: [t]\n",
+        )
+        .unwrap();
+        m.dependencies[0].import_values = vec![Value::map(
+            [
+                ("child".to_string(), Value::str("a")),
+                ("parent".to_string(), Value::str("b")),
+            ]
+            .into_iter()
+            .collect(),
+        )];
+        let v = m.to_value(true);
+        let get = |v: &Value, k: &str| match v {
+            Value::Map(m) => m.get(k).unwrap(),
+            _ => panic!("not a map"),
+        };
+        assert_eq!(get(&v, "Keywords").type_name(), "[]interface {}");
+        assert_eq!(get(&v, "Sources").type_name(), "[]interface {}");
+        assert_eq!(get(&v, "Annotations").type_name(), "map[string]string");
+        let Value::List(deps) = get(&v, "Dependencies") else {
+            panic!("Dependencies not a list")
+        };
+        let dep = &deps.items[0];
+        assert_eq!(get(dep, "Tags").type_name(), "[]interface {}");
+        let Value::List(iv) = get(dep, "ImportValues") else {
+            panic!("ImportValues not a list")
+        };
+        assert_eq!(iv.items[0].type_name(), "map[string]string");
     }
 }
