@@ -415,6 +415,15 @@ impl Printer {
                 }
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
             }
+            // fmt calls a Stringer's String() for the verbs a string takes.
+            Value::Object(o)
+                if o.stringer()
+                    && (matches!(verb, 's' | 'q' | 'x' | 'X')
+                        || verb == 'v' && !self.f.sharp_v) =>
+            {
+                let s = o.print();
+                self.fmt_string(&s, verb, &Value::str(&s), depth);
+            }
             Value::Object(o) => {
                 let s = o.print();
                 self.pad(&s);

@@ -211,6 +211,11 @@ pub trait Object {
     fn truthy(&self) -> bool {
         true
     }
+    /// Whether the Go value is a `fmt.Stringer` (its [`Object::print`] is `String()`), which
+    /// `printf` then formats as that string under %s, %q, %x and %X too. Default: false.
+    fn stringer(&self) -> bool {
+        false
+    }
 }
 
 /// An object copied out of its field (a function's argument or result): it no longer has
@@ -241,6 +246,9 @@ impl Object for Copied {
     }
     fn truthy(&self) -> bool {
         self.0.truthy()
+    }
+    fn stringer(&self) -> bool {
+        self.0.stringer()
     }
 }
 

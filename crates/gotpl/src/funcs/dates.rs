@@ -861,6 +861,9 @@ pub fn as_time(v: &Value) -> Option<GoTime> {
 }
 
 impl Object for TimeObject {
+    fn stringer(&self) -> bool {
+        true
+    }
     fn type_name(&self) -> &str {
         "time.Time"
     }
@@ -1004,6 +1007,9 @@ pub fn duration_value(n: i64) -> Value {
 }
 
 impl Object for DurationObject {
+    fn stringer(&self) -> bool {
+        true
+    }
     fn type_name(&self) -> &str {
         "time.Duration"
     }

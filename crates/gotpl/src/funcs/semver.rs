@@ -595,6 +595,9 @@ fn obj(v: Version) -> Value {
 }
 
 impl Object for VersionObject {
+    fn stringer(&self) -> bool {
+        true
+    }
     fn type_name(&self) -> &str {
         "*semver.Version"
     }
