@@ -91,7 +91,11 @@ pub extern "C" fn main(
 /// byte changed) while the main thread starts up; more costs the other core more than it
 /// saves here. Non-crypto corpus, one process per render, sum of per-render medians over 3
 /// interleaved rounds: 820.5 ms without, 794.1 with 2 pages, 791.8 with 3, 800.5 with 4.
-/// `CHARTGATE_PREFAULT=N` sets the count (0: off) for such comparisons.
+/// `CHARTGATE_PREFAULT=N` sets the count (0: off) for such comparisons. Populating the
+/// binary's hot code, read-only and writable data the same way made runs slower (first-30
+/// non-crypto renders, 5 rounds: 146.0 ms heap only, 149.0 with the data, 157.2 with code,
+/// rodata and data): the main thread reaches most of those pages first, and the extra
+/// populating competes with the render for the machine.
 #[cfg(all(not(test), target_os = "linux"))]
 fn prefault_heap() {
     use std::sync::atomic::{AtomicUsize, Ordering};
