@@ -1635,72 +1635,77 @@ pub(crate) mod prime {
     ) -> [Vec<u8>; 2] {
         use crate::funcs::prime_x86::LANES;
         use std::sync::atomic::AtomicBool;
-        let cands_of = |seed: [u8; 32]| {
-            let mut rng = ChaCha20Rng::from_seed(seed);
-            sieve_window::<L>(&mut rng, &mut Box::new([false; WINDOW]))
-        };
-        let first = cands_of(seeds[0]);
-        // The second window is sieved by whichever thread gets there first, into buffers
-        // allocated here: a thread that allocates starts its own allocator heap, whose first
-        // block zeroes a fresh 2 MiB huge page (a chart making ten 2048-bit keys touched 7.4
-        // huge pages per run with allocating search threads, 5 without).
-        let spare = std::sync::Mutex::new(Some((
-            Box::new([false; WINDOW]),
-            Vec::with_capacity(WINDOW),
-        )));
-        let cands_of_second = || {
-            let (mut composite, mut out) = spare
+        // The two first windows are sieved side by side as the threads start, the second
+        // search's by the second thread to start, into buffers allocated here: a thread
+        // that allocates starts its own allocator heap, whose first block zeroes a fresh
+        // 2 MiB huge page (a chart making ten 2048-bit keys touched 7.4 huge pages per run
+        // with allocating search threads, 5 without).
+        let spares = [(); 2].map(|_| {
+            std::sync::Mutex::new(Some((
+                Box::new([false; WINDOW]),
+                Vec::with_capacity(WINDOW),
+            )))
+        });
+        let cands_of = |j: usize| {
+            let (mut composite, mut out) = spares[j]
                 .lock()
                 .ok()
                 .and_then(|mut s| s.take())
                 .unwrap_or_else(|| (Box::new([false; WINDOW]), Vec::new()));
-            let mut rng = ChaCha20Rng::from_seed(seeds[1]);
+            let mut rng = ChaCha20Rng::from_seed(seeds[j]);
             sieve_window_into::<L>(&mut rng, &mut composite, &mut out);
             out
         };
-        let second: OnceLock<Vec<[u64; L]>> = OnceLock::new();
+        let windows: [OnceLock<Vec<[u64; L]>>; 2] = [OnceLock::new(), OnceLock::new()];
+        let window = |j: usize| windows[j].get_or_init(|| cands_of(j));
+        let started = AtomicUsize::new(0);
         // Per search: least known Fermat survivor, least confirmed prime, and whether the
         // exact sequential search must decide it.
         let survivor = [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)];
         let found = [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)];
         let redo = [AtomicBool::new(false), AtomicBool::new(false)];
         let next = AtomicUsize::new(0);
-        let n0 = first.len().div_ceil(LANES);
-        let work = || loop {
-            let t = next.fetch_add(1, Ordering::Relaxed);
-            let (j, b, cands) = if t < n0 {
-                (0, t, &first)
-            } else {
-                let c = second.get_or_init(cands_of_second);
-                if (t - n0) * LANES >= c.len() {
-                    return;
+        let work = || {
+            if started.fetch_add(1, Ordering::Relaxed) == 1 {
+                window(1);
+            }
+            let first = window(0);
+            let n0 = first.len().div_ceil(LANES);
+            loop {
+                let t = next.fetch_add(1, Ordering::Relaxed);
+                let (j, b, cands) = if t < n0 {
+                    (0, t, first)
+                } else {
+                    let c = window(1);
+                    if (t - n0) * LANES >= c.len() {
+                        return;
+                    }
+                    (1, t - n0, c)
+                };
+                let lo = b * LANES;
+                if lo > survivor[j].load(Ordering::Acquire) {
+                    continue;
                 }
-                (1, t - n0, c)
-            };
-            let lo = b * LANES;
-            if lo > survivor[j].load(Ordering::Acquire) {
-                continue;
-            }
-            let batch = &cands[lo..cands.len().min(lo + LANES)];
-            let Some(pass) = ifma.fermat2(batch) else {
-                redo[j].store(true, Ordering::Relaxed);
-                continue;
-            };
-            if pass == 0 {
-                continue;
-            }
-            let i = lo + pass.trailing_zeros() as usize;
-            survivor[j].fetch_min(i, Ordering::AcqRel);
-            if passes(seeds[j], 1, i, cands[i], true) {
-                found[j].fetch_min(i, Ordering::AcqRel);
-            } else {
-                redo[j].store(true, Ordering::Relaxed);
+                let batch = &cands[lo..cands.len().min(lo + LANES)];
+                let Some(pass) = ifma.fermat2(batch) else {
+                    redo[j].store(true, Ordering::Relaxed);
+                    continue;
+                };
+                if pass == 0 {
+                    continue;
+                }
+                let i = lo + pass.trailing_zeros() as usize;
+                survivor[j].fetch_min(i, Ordering::AcqRel);
+                if passes(seeds[j], 1, i, cands[i], true) {
+                    found[j].fetch_min(i, Ordering::AcqRel);
+                } else {
+                    redo[j].store(true, Ordering::Relaxed);
+                }
             }
         };
         run_on_cores(&work);
-        let second = second.get_or_init(cands_of_second);
         let mut out = [Vec::new(), Vec::new()];
-        for (j, cands) in [&first, second].into_iter().enumerate() {
+        for (j, cands) in [window(0), window(1)].into_iter().enumerate() {
             let i = found[j].load(Ordering::Relaxed);
             out[j] = if redo[j].load(Ordering::Relaxed) || i != survivor[j].load(Ordering::Relaxed)
             {
