@@ -51,22 +51,24 @@ fn main() {
 }
 
 /// Links the binary statically against glibc, where the C toolchain has the static libraries:
-/// loading libc, libm and libgcc_s cost ~0.4 ms of every run (`chartgate --version` 1.11 ->
-/// 0.74 ms), a tenth of a small chart's render. `-C target-feature=+crt-static` would do it,
+/// loading libc, libm and libgcc_s cost ~0.45 ms of every run (`chartgate --version` 1.11 ->
+/// 0.65 ms), a tenth of a small chart's render. `-C target-feature=+crt-static` would do it,
 /// but cargo cannot give it to one binary: set for the host it also reaches the proc-macros,
 /// which cannot be static. So the binary alone gets `-static` (static start files, no
 /// interpreter), and the libraries rustc names for a dynamic link (`-Bdynamic -lc -lgcc_s
 /// ...`, fixed by the standard library) are found first in OUT_DIR as linker scripts of the
 /// same names that pull in the static archives, the way glibc's own libc.so is a script.
-/// A build with crt-static on, or with CHARTGATE_DYNAMIC=1, or without the static archives
-/// links the usual way. glibc's resolver works in the static binary (`install` resolving the
+/// A build with crt-static on, a cross build, one with CHARTGATE_DYNAMIC=1 or without the
+/// static archives links the usual way. glibc's resolver works in the static binary (`install` resolving the
 /// API server's name) given the glibc it was built with, which a build from source has.
 fn link_statically() {
     println!("cargo:rerun-if-env-changed=CHARTGATE_DYNAMIC");
     println!("cargo:rerun-if-env-changed=CC");
     let crt_static = std::env::var("CARGO_CFG_TARGET_FEATURE")
         .is_ok_and(|f| f.split(',').any(|x| x == "crt-static"));
-    if crt_static || std::env::var_os("CHARTGATE_DYNAMIC").is_some() {
+    // The toolchain asked below is the host's: only a native build can use its archives.
+    let native = std::env::var("HOST").ok() == std::env::var("TARGET").ok();
+    if crt_static || !native || std::env::var_os("CHARTGATE_DYNAMIC").is_some() {
         return;
     }
     // `cc -print-file-name=X` prints X's full path when the toolchain has it, else just X.
