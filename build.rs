@@ -59,8 +59,9 @@ fn main() {
 /// ...`, fixed by the standard library) are found first in OUT_DIR as linker scripts of the
 /// same names that pull in the static archives, the way glibc's own libc.so is a script.
 /// A build with crt-static on, a cross build, one with CHARTGATE_DYNAMIC=1 or without the
-/// static archives links the usual way. glibc's resolver works in the static binary (`install` resolving the
-/// API server's name) given the glibc it was built with, which a build from source has.
+/// static archives links the usual way. glibc's resolver works in the static binary
+/// (`install` resolving the API server's name) given the glibc it was built with, which a
+/// build from source has.
 fn link_statically() {
     println!("cargo:rerun-if-env-changed=CHARTGATE_DYNAMIC");
     println!("cargo:rerun-if-env-changed=CC");
@@ -71,11 +72,12 @@ fn link_statically() {
     if crt_static || !native || std::env::var_os("CHARTGATE_DYNAMIC").is_some() {
         return;
     }
-    // `cc -print-file-name=X` prints X's full path when the toolchain has it, else just X.
+    // `cc -print-file-name=libX.a` prints its full path when the toolchain has it, else the
+    // name alone.
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
-    let find = |lib: &str| {
+    let archive = |name: &str| {
         std::process::Command::new(&cc)
-            .arg(format!("-print-file-name={lib}"))
+            .arg(format!("-print-file-name=lib{name}.a"))
             .output()
             .ok()
             .filter(|o| o.status.success())
@@ -83,7 +85,6 @@ fn link_statically() {
             .map(|p| std::path::PathBuf::from(p.trim()))
             .filter(|p| p.is_absolute())
     };
-    let archive = |name: &str| find(&format!("lib{name}.a"));
     let (Some(c), Some(gcc), Some(eh)) = (archive("c"), archive("gcc"), archive("gcc_eh")) else {
         return;
     };

@@ -6,7 +6,7 @@
 use super::glob::Glob;
 use crate::chart::Data;
 use gotpl::func::Param;
-use gotpl::{ElemType, Map, Object, Value};
+use gotpl::{Map, Object, Value};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -416,7 +416,10 @@ impl Object for ApiVersions {
         !self.0.is_empty()
     }
     fn to_plain(&self) -> Value {
-        Value::typed_list(ElemType::Str, self.0.iter().map(Value::str).collect())
+        Value::str_list(&self.0)
+    }
+    fn slice_items(&self) -> Option<Vec<Value>> {
+        Some(self.0.iter().map(Value::str).collect())
     }
 }
 

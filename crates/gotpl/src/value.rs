@@ -216,6 +216,12 @@ pub trait Object {
     fn stringer(&self) -> bool {
         false
     }
+    /// The elements, for an object that is a Go slice type with methods (helm's
+    /// `VersionSet`): reflection-based functions (sprig's list functions) see the slice.
+    /// Default: `None`, not a slice.
+    fn slice_items(&self) -> Option<Vec<Value>> {
+        None
+    }
 }
 
 /// An object copied out of its field (a function's argument or result): it no longer has
@@ -249,6 +255,9 @@ impl Object for Copied {
     }
     fn stringer(&self) -> bool {
         self.0.stringer()
+    }
+    fn slice_items(&self) -> Option<Vec<Value>> {
+        self.0.slice_items()
     }
 }
 

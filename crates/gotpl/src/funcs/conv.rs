@@ -206,11 +206,7 @@ pub fn slice_items(v: &Value) -> Option<Vec<Value>> {
     match v {
         Value::List(l) => Some(l.items.as_ref().clone()),
         Value::Bytes(b) => Some(b.iter().map(|c| Value::Uint(u64::from(*c))).collect()),
-        // A Go slice type with methods (helm's `VersionSet`): reflection sees the slice.
-        Value::Object(o) => match o.to_plain() {
-            Value::List(l) => Some(l.items.as_ref().clone()),
-            _ => None,
-        },
+        Value::Object(o) => o.slice_items(),
         _ => None,
     }
 }
